@@ -1,0 +1,30 @@
+// Jest runs TypeScript through swc as native ES modules (see package.json "test").
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }];
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@delta-producer/core$': '<rootDir>/services/core/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testEnvironment: 'node',
+};
+// Integration tests run against the embedded store by default, or Virtuoso (TEST_SPARQL_BACKEND=virtuoso).
+// Files named *.embedded.test.ts test features of the embedded store only (persistence, truncation
+// emulation) and are left out of the Virtuoso run.
+const backend = process.env.TEST_SPARQL_BACKEND === 'virtuoso' ? 'virtuoso' : 'embedded';
+const backendIgnore = backend === 'virtuoso' ? ['\\.embedded\\.test\\.ts$'] : [];
+
+export default {
+  // Integration tests talk to real stores over HTTP; unit tests finish far below this.
+  testTimeout: 60000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/services/*/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/services/*/test/integration/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...backendIgnore],
+    },
+  ],
+};
