@@ -34,8 +34,8 @@ function parseObjectWithN3(objectText: string): Term {
 /** Parses the object through sparqljs (the SPARQL grammar, as the dev-gateway does). */
 function parseObjectWithSparqljs(objectText: string): Term {
   const parsed = new sparqljs.Parser().parse(`INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> ${objectText} } }`) as sparqljs.Update;
-  const operation = parsed.updates[0] as sparqljs.InsertDeleteOperation;
-  const graphQuads = operation.insert![0] as sparqljs.GraphQuads;
+  const operation = parsed.updates[0] as Extract<sparqljs.InsertDeleteOperation, { updateType: 'insert' }>;
+  const graphQuads = operation.insert[0] as sparqljs.GraphQuads;
   return graphQuads.triples[0]!.object as Term;
 }
 
@@ -180,7 +180,7 @@ describe('INSERT DATA bodies', () => {
     const other = namedNode('http://example.org/other');
     const body = quadsToSparqlData([quad(S, P, literal('a"b'), G), quad(S, P, literal('c'), other), quad(S, P, S, G)]);
     const parsed = new sparqljs.Parser().parse(`INSERT DATA { ${body} }`) as sparqljs.Update;
-    const blocks = (parsed.updates[0] as sparqljs.InsertDeleteOperation).insert as sparqljs.GraphQuads[];
+    const blocks = (parsed.updates[0] as Extract<sparqljs.InsertDeleteOperation, { updateType: 'insert' }>).insert as sparqljs.GraphQuads[];
     expect(blocks.map((block) => [block.name.value, block.triples.length])).toEqual([
       ['http://example.org/graph', 2],
       ['http://example.org/other', 1],
