@@ -101,8 +101,13 @@ export class JobRepository {
       await this.client.update(sparql`INSERT DATA { GRAPH ${graph} { ${triples} } }`, this.options);
       return { job, task };
     }
+    // A COUNT sub-select, not FILTER NOT EXISTS: Virtuoso 7.2.5 ignores a FILTER NOT EXISTS that stands
+    // alone in a WHERE clause (and the OPTIONAL/!BOUND idiom too) — docs/virtuoso-quirks.md.
     await this.client.update(
-      sparql`INSERT { GRAPH ${graph} { ${triples} } } WHERE { FILTER NOT EXISTS { GRAPH ${graph} { ${input.unlessExists} } } }`,
+      sparql`INSERT { GRAPH ${graph} { ${triples} } } WHERE {
+        { SELECT (COUNT(*) AS ?conflicts) WHERE { GRAPH ${graph} { ${input.unlessExists} } } }
+        FILTER(?conflicts = 0)
+      }`,
       this.options,
     );
     return (await this.exists(job, input.graph)) ? { job, task } : undefined;
@@ -267,27 +272,34 @@ export class JobRepository {
   }
 
   /**
-   * Deletes jobs with their tasks and the error resources linked from either, in the graph. One
-   * UNION branch per kind of resource, never a product of several `?p ?o` patterns (pitfall 6).
+   * Deletes jobs with their tasks and the error resources linked from either, in the graph. The
+   * resources are listed first (one UNION branch per kind, never a product of several `?p ?o`
+   * patterns: pitfall 6), then deleted by VALUES. Virtuoso 7.2.5 matches nothing when VALUES stands
+   * inside UNION branches, so the job VALUES sits outside and every branch binds ?job itself.
    */
-  async deleteJobs(input: { graph: string; jobs: string[] }): Promise<void> {
-    if (input.jobs.length === 0) return;
+  async deleteJobs(input: { graph: string; jobs: string[] }): Promise<string[]> {
+    if (input.jobs.length === 0) return [];
     const graph = iri(input.graph);
-    const jobs = input.jobs.map(iri);
-    // Each UNION branch binds ?job itself: SPARQL evaluates groups bottom-up, so a VALUES outside a
-    // branch would leave ?resource unbound inside it and the delete would match the whole graph.
-    await this.client.update(
-      sparql`DELETE { GRAPH ${graph} { ?resource ?p ?o } } WHERE {
+    const linked = await this.client.select(
+      sparql`SELECT DISTINCT ?resource WHERE {
+        VALUES ?job { ${input.jobs.map(iri)} }
         GRAPH ${graph} {
-          { VALUES ?resource { ${jobs} } }
-          UNION { VALUES ?job { ${jobs} } ?resource dct:isPartOf ?job . }
-          UNION { VALUES ?job { ${jobs} } ?job task:error ?resource . }
-          UNION { VALUES ?job { ${jobs} } ?task dct:isPartOf ?job . ?task task:error ?resource . }
-          ?resource ?p ?o .
+          { ?resource dct:isPartOf ?job . }
+          UNION { ?job task:error ?resource . }
+          UNION { ?task dct:isPartOf ?job . ?task task:error ?resource . }
         }
       }`,
       this.options,
     );
+    const resources = [...new Set([...input.jobs, ...linked.map((row) => row.resource!.value)])];
+    await this.client.update(
+      sparql`DELETE { GRAPH ${graph} { ?resource ?p ?o } } WHERE {
+        VALUES ?resource { ${resources.map(iri)} }
+        GRAPH ${graph} { ?resource ?p ?o . }
+      }`,
+      this.options,
+    );
+    return resources;
   }
 }
 
