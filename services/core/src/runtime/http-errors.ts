@@ -7,6 +7,9 @@ export interface JsonApiErrorObject {
   status: string;
   title: string;
   detail?: string;
+  /** Machine-readable reason, stable across messages (e.g. `healing-gate`). */
+  code?: string;
+  meta?: Record<string, unknown>;
 }
 
 export interface JsonApiErrorBody {
@@ -19,6 +22,8 @@ export interface HttpErrorOptions {
   title?: string;
   /** What went wrong with this request; shown to the client. */
   detail?: string;
+  code?: string;
+  meta?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -28,6 +33,8 @@ export class HttpError extends Error {
   readonly status: number;
   readonly title: string;
   readonly detail: string | undefined;
+  readonly code: string | undefined;
+  readonly meta: Record<string, unknown> | undefined;
 
   constructor(options: HttpErrorOptions) {
     const title = options.title ?? STATUS_CODES[options.status] ?? `HTTP ${options.status}`;
@@ -37,11 +44,15 @@ export class HttpError extends Error {
     this.status = options.status;
     this.title = title;
     this.detail = options.detail;
+    this.code = options.code;
+    this.meta = options.meta;
   }
 
   toJsonApi(): JsonApiErrorBody {
     const error: JsonApiErrorObject = { status: String(this.status), title: this.title };
     if (this.detail !== undefined) error.detail = this.detail;
+    if (this.code !== undefined) error.code = this.code;
+    if (this.meta !== undefined) error.meta = this.meta;
     return { errors: [error] };
   }
 }
