@@ -11,9 +11,10 @@ const common = {
 };
 // Integration tests run against the embedded store by default, or Virtuoso (TEST_SPARQL_BACKEND=virtuoso).
 // Files named *.embedded.test.ts test features of the embedded store only (persistence, truncation
-// emulation) and are left out of the Virtuoso run.
+// emulation) and are left out of the Virtuoso run; *.virtuoso.test.ts test Virtuoso's own behaviour
+// and run only there.
 const backend = process.env.TEST_SPARQL_BACKEND === 'virtuoso' ? 'virtuoso' : 'embedded';
-const backendIgnore = backend === 'virtuoso' ? ['\\.embedded\\.test\\.ts$'] : [];
+const backendIgnore = [backend === 'virtuoso' ? '\\.embedded\\.test\\.ts$' : '\\.virtuoso\\.test\\.ts$'];
 
 export default {
   // Integration tests talk to real stores over HTTP; unit tests finish far below this.

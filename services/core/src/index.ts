@@ -12,3 +12,7 @@ export * from './vocabulary.js';
 export * from './rdf/index.js';
 export * from './delta/types.js';
 export * from './delta/parse.js';
+export * from './jobs/index.js';
+export * from './config/index.js';
+export * from './runtime/index.js';
+export * from './sparql/index.js';

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the integration tests against a real Virtuoso (see scripts/virtuoso.sh).
+# Extra arguments go to jest, e.g.:  npm run test:virtuoso -- -t 'ResultSetMaxRows'
+#                                   npm run test:virtuoso -- services/core/test/integration/sparql
+# Set VIRTUOSO_HTTP_PORT / VIRTUOSO_ISQL_PORT to give concurrent runs their own
+# instance: on a shared port another run's `virtuoso.sh stop` ends ours too.
+#
+# An instance that is already running is reused and left running, so a
+# developer can keep one up between runs (scripts/virtuoso.sh start) and skip
+# the start-up cost; one started here is stopped again whatever the outcome.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+virtuoso=scripts/virtuoso.sh
+
+started_here=0
+if ! "$virtuoso" status >/dev/null 2>&1; then
+  started_here=1
+fi
+
+cleanup() {
+  if ((started_here)); then
+    # If our output went into a pipe whose reader is gone, SIGPIPE would kill
+    # the stop before it cleaned up; ignored, the writes just fail.
+    trap '' PIPE
+    "$virtuoso" stop || true
+  fi
+}
+trap cleanup EXIT
+# Make ^C / a CI cancel go through the EXIT trap with the usual exit codes.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+url="$("$virtuoso" start | tail -n 1)"
+echo "test-virtuoso.sh: using ${url}" >&2
+
+# Extra arguments are test path filters (the npm script ends its option list with `--`).
+rc=0
+TEST_SPARQL_BACKEND=virtuoso TEST_VIRTUOSO_URL="$url" \
+  npm run test:integration -- "$@" || rc=$?
+exit "$rc"
