@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/config/**/*.ts', '**/config.ts', '**/test/**/*.ts', 'scripts/**', 'services/*/test/**'],
+    files: ['*.config.js', '**/config/**/*.ts', '**/config.ts', '**/test/**/*.ts', 'scripts/**', 'services/*/test/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

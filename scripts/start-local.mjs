@@ -98,6 +98,9 @@ function start(component, index) {
     cwd: root,
     env: { ...env, ...component.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: a terminal's Ctrl-C reaches only this script, which stops the components in
+    // order with one SIGTERM each (a second signal would make a component force-exit).
+    detached: true,
   });
   const colour = colours[index % colours.length];
   prefixLines(child.stdout, component.name, colour, process.stdout);
@@ -129,6 +132,11 @@ function stopAll(exitCode = 0) {
 
 process.on('SIGINT', () => (stopping ? forceKill() : stopAll(0)));
 process.on('SIGTERM', () => (stopping ? forceKill() : stopAll(0)));
+
+// If this script dies, take the components with it.
+process.on('exit', () => {
+  for (const child of children.values()) child.kill('SIGKILL');
+});
 
 function forceKill() {
   for (const child of children.values()) child.kill('SIGKILL');

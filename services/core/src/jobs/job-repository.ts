@@ -110,7 +110,10 @@ export class JobRepository {
       }`,
       this.options,
     );
-    return (await this.exists(job, input.graph)) ? { job, task } : undefined;
+    // Created by this call when the job carries the creation time this call wrote: a job that already
+    // existed (a re-run cron tick with the same deterministic id) keeps its own, older one.
+    const rows = await this.client.select(sparql`SELECT ?created WHERE { GRAPH ${graph} { ${iri(job)} dct:created ?created } }`, this.options);
+    return rows.some((row) => parseDateTime(row.created?.value)?.getTime() === now.getTime()) ? { job, task } : undefined;
   }
 
   /** Inserts a follow-up task of a job (what job-controller does on a task's success). */
