@@ -1,8 +1,9 @@
-// Jest runs TypeScript through swc as native ES modules (see package.json "test").
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }];
+// Jest runs TypeScript as native ES modules (see package.json "test"), transpiled file by file by
+// ts-jest (type errors are `npm run typecheck`'s job).
+const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.base.json', diagnostics: false }];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': tsJest },
   moduleNameMapper: {
     '^@delta-producer/core$': '<rootDir>/services/core/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -59,6 +59,18 @@ const iri = (value: string) => namedNode(value);
 const text = (value: string) => literal(value);
 const status = (name: StatusName) => namedNode(STATUS[name]);
 
+/** A task's triples as data-model §7.1 has them (task:index a plain string, created = modified). */
+function taskTriples(input: { task: string; uuid: string; job: string; operation: string; index: string; status: StatusName; now: Date }): SparqlText {
+  return sparql`${iri(input.task)} a ${iri(CLASSES.task)} ;
+    mu:uuid ${text(input.uuid)} ;
+    adms:status ${status(input.status)} ;
+    dct:created ${dateTime(input.now)} ;
+    dct:modified ${dateTime(input.now)} ;
+    task:operation ${iri(input.operation)} ;
+    task:index ${text(input.index)} ;
+    dct:isPartOf ${iri(input.job)} .`;
+}
+
 function str(binding: Record<string, Term>, key: string): string | undefined {
   return binding[key]?.value;
 }
@@ -89,14 +101,7 @@ export class JobRepository {
         dct:created ${dateTime(now)} ;
         dct:modified ${dateTime(now)} ;
         task:operation ${iri(input.jobOperation)} .
-      ${iri(task)} a ${iri(CLASSES.task)} ;
-        mu:uuid ${text(taskUuid)} ;
-        adms:status ${status(input.taskStatus ?? 'scheduled')} ;
-        dct:created ${dateTime(now)} ;
-        dct:modified ${dateTime(now)} ;
-        task:operation ${iri(input.taskOperation)} ;
-        task:index ${text(input.taskIndex ?? '0')} ;
-        dct:isPartOf ${iri(job)} .`;
+      ${taskTriples({ task, uuid: taskUuid, job, operation: input.taskOperation, index: input.taskIndex ?? '0', status: input.taskStatus ?? 'scheduled', now })}`;
     if (!input.unlessExists) {
       await this.client.update(sparql`INSERT DATA { GRAPH ${graph} { ${triples} } }`, this.options);
       return { job, task };
@@ -126,14 +131,7 @@ export class JobRepository {
     for (const container of input.inputContainers ?? []) extra.push(sparql`${iri(task)} task:inputContainer ${iri(container)} .`);
     await this.client.update(
       sparql`INSERT DATA { GRAPH ${iri(input.graph)} {
-        ${iri(task)} a ${iri(CLASSES.task)} ;
-          mu:uuid ${text(uuid)} ;
-          adms:status ${status(input.status ?? 'scheduled')} ;
-          dct:created ${dateTime(now)} ;
-          dct:modified ${dateTime(now)} ;
-          task:operation ${iri(input.operation)} ;
-          task:index ${text(input.index)} ;
-          dct:isPartOf ${iri(input.job)} .
+        ${taskTriples({ task, uuid, job: input.job, operation: input.operation, index: input.index, status: input.status ?? 'scheduled', now })}
         ${joinSparql(extra)}
       } }`,
       this.options,
