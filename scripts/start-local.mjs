@@ -56,6 +56,8 @@ const components = [
       PORT: env.PUBLICATION_GRAPH_MAINTAINER_PORT ?? '8082',
       CONFIG_SERVICES_JSON_PATH: join(localConfig, 'publication-graph-maintainer', 'services.json'),
       DATA_DIR: join(dataDir, 'publication-graph-maintainer'),
+      // The publication graph is written without deltas, as to a separate publication store.
+      PUBLICATION_MU_AUTH_ENDPOINT: `${gatewayUrl}/direct/sparql`,
     },
   },
   {

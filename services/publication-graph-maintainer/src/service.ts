@@ -1,0 +1,139 @@
+/**
+ * The maintainer's composition: config → SPARQL clients → intake log and outboxes → stream workers →
+ * HTTP, torn down in reverse (the HTTP server stops taking deltas and finishes the appends under way,
+ * the workers stop, the logs close). `main.ts` runs it as a process; tests start it in-process.
+ */
+import { join } from 'node:path';
+import { createHttpApp, createSparqlClient, Lifecycle, namedNode, ReadinessChecks, startHttpServer, type Logger, type SparqlClient } from '@delta-producer/core';
+import { RESERVED_ROUTES, type MaintainerConfig } from './config/index.js';
+import { createDeltaRoutes, deltaPathAliases, DELTA_PATH } from './http/delta-route.js';
+import { Outbox, PublicationWriter } from './live/apply.js';
+import type { BatchLimits } from './live/batching.js';
+import { Intake } from './live/intake.js';
+import { StreamReconciler } from './live/reconcile.js';
+import { intakeCursorName, StreamWorker, type RetryBackoff } from './live/stream-worker.js';
+import { DurableLog } from './storage/index.js';
+
+export interface StartMaintainerOptions {
+  /**
+   * Start the stream workers (default true). With false, deltas are taken into the intake log (and
+   * the cursors exist) but nothing is processed until a later start — for tests of the intake.
+   */
+  startWorkers?: boolean;
+  /** Batch limits of the workers (default 50 records / 5 000 quads). */
+  batchLimits?: BatchLimits;
+  /** Back-off of a failing batch (default 500 ms doubling to 30 s). */
+  retry?: RetryBackoff;
+}
+
+export interface RunningMaintainer {
+  /** `http://host:port` of the HTTP server. */
+  url: string;
+  workers: ReadonlyMap<string, StreamWorker>;
+  intake: Intake;
+  /** Resolves once every stream consumed the intake log up to its end at the time of the call. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const INTAKE_DIRECTORY = 'intake';
+export const OUTBOX_DIRECTORY = 'outbox';
+
+export async function startMaintainer(config: MaintainerConfig, logger: Logger, options: StartMaintainerOptions = {}): Promise<RunningMaintainer> {
+  const lifecycle = new Lifecycle({ logger });
+  try {
+    return await compose(config, logger, options, lifecycle);
+  } catch (error) {
+    await lifecycle.stop();
+    throw error;
+  }
+}
+
+async function compose(config: MaintainerConfig, logger: Logger, options: StartMaintainerOptions, lifecycle: Lifecycle): Promise<RunningMaintainer> {
+  const clients = new Map<string, SparqlClient>();
+  const clientFor = (endpoint: string): SparqlClient => {
+    let client = clients.get(endpoint);
+    if (!client) clients.set(endpoint, (client = createSparqlClient({ endpoint, logger, retry: config.sparqlRetry })));
+    return client;
+  };
+
+  // One record per body: room for the largest body MAX_BODY_SIZE admits, re-encoded (the format allows 4 GiB − 1).
+  const maxRecordBytes = Math.min(2 ** 32 - 1, Math.max(256 * 1024 * 1024, 2 * config.deltaBodyLimitBytes));
+  const intakeLog = await DurableLog.open({ dir: join(config.dataDir, INTAKE_DIRECTORY), logger, maxRecordBytes });
+  lifecycle.onStop('intake log', () => intakeLog.close());
+  const intake = new Intake(intakeLog, logger);
+  await intake.removeStaleCursors(config.streams.map((stream) => stream.name));
+
+  const workers = new Map<string, StreamWorker>();
+  for (const stream of config.streams) {
+    const outboxLog = await DurableLog.open({ dir: join(config.dataDir, OUTBOX_DIRECTORY, stream.name), logger });
+    lifecycle.onStop(`outbox ${stream.name}`, () => outboxLog.close());
+    const writer = new PublicationWriter({
+      stream: stream.name,
+      publicationGraph: namedNode(stream.publicationGraph).value,
+      client: clientFor(stream.endpoints.publicationWriteEndpoint),
+      scope: stream.scopes.liveWrites,
+      throttleMs: stream.throttleMs,
+      logger,
+    });
+    const outbox = new Outbox({ stream: stream.name, log: outboxLog, writer, logger });
+    const reconciler = new StreamReconciler(stream, { source: clientFor(stream.endpoints.sourceReadEndpoint), publication: clientFor(stream.endpoints.publicationReadEndpoint) }, logger);
+    // A new stream starts at the end of the intake: its graph is filled by the initial sync.
+    const cursor = await intakeLog.cursor(intakeCursorName(stream.name), { initial: 'end' });
+    workers.set(
+      stream.name,
+      new StreamWorker({
+        stream: stream.name,
+        intake: intakeLog,
+        cursor,
+        outbox,
+        reconciler,
+        logger,
+        ...(options.batchLimits ? { limits: options.batchLimits } : {}),
+        ...(options.retry ? { retry: options.retry } : {}),
+        logBatches: config.logging.deltaRewrite,
+        onAck: () => intake.compactSoon(),
+      }),
+    );
+  }
+  lifecycle.onStop('intake compaction', () => intake.settled());
+  lifecycle.onStop('stream workers', async () => {
+    await Promise.all([...workers.values()].map((worker) => worker.stop()));
+  });
+  if (options.startWorkers ?? true) for (const worker of workers.values()) worker.start();
+  else logger.warn('stream workers not started: deltas are only taken into the intake log');
+
+  const reserved = [...RESERVED_ROUTES, ...config.streams.flatMap((stream) => [stream.deltaFiles.filesPath, stream.login.path])];
+  const aliases = deltaPathAliases(config.ignored, reserved, logger);
+  const routes = createDeltaRoutes({ intake, logger, aliases, logIncoming: config.logging.incomingDelta });
+  const readiness = new ReadinessChecks();
+  readiness.register('stream workers', () => {
+    const behind = [...workers.values()].filter((worker) => worker.state === 'recovering' || worker.state === 'failed' || worker.failures > 0);
+    if (behind.length > 0) throw new Error(`streams failing or recovering: ${behind.map((worker) => `${worker.stream} (${worker.state}, ${worker.failures} failed attempts)`).join(', ')}`);
+  });
+  const bodyLimit = config.deltaBodyLimitBytes;
+  const app = createHttpApp({
+    logger,
+    jsonLimit: bodyLimit,
+    jsonLimitByPath: Object.fromEntries([DELTA_PATH, ...aliases].map((path) => [path, bodyLimit])),
+    routes,
+    readiness,
+  });
+  const server = await startHttpServer(app, { port: config.service.PORT, host: config.service.HOST, requestTimeoutMs: config.service.REQUEST_TIMEOUT_MS, logger });
+  lifecycle.onStop('http', () => server.close());
+  const host = server.address.family === 'IPv6' ? `[${server.address.address}]` : server.address.address;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${server.address.port}`;
+  logger.info({ url, streams: config.streams.map((stream) => stream.name), dataDir: config.dataDir }, 'publication-graph-maintainer listening');
+
+  return {
+    url,
+    workers,
+    intake,
+    idle: async () => {
+      await Promise.all([...workers.values()].map((worker) => worker.idle()));
+    },
+    stop: async () => {
+      await lifecycle.stop();
+    },
+  };
+}
