@@ -52,3 +52,4 @@ export {
   type StopHookFailure,
   type StopOutcome,
 } from './lifecycle.js';
+export { DirectoryLockError, fsyncDirectory, lockDirectory, unlockDirectory } from './directory-lock.js';

@@ -9,7 +9,7 @@
  *       - <s> <p> <o> <g> .      an effective delete
  *       C <n>                    commit marker: the block's n change lines are complete
  *   A block is appended with one write and fsync'ed before the client gets its answer.
- * - `gateway.lock`: pid of the gateway using the directory (one gateway per directory).
+ * - `LOCK`: pid of the gateway using the directory (one gateway per directory; core's directory lock).
  *
  * Start-up: load the snapshot, replay the committed blocks of the journal on top (replay is
  * idempotent, so a crash between snapshot and truncation is harmless), then, when the journal was
@@ -19,18 +19,14 @@
  * `compactBytes`.
  */
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Logger } from '@delta-producer/core';
+import { fsyncDirectory, lockDirectory, unlockDirectory, type Logger } from '@delta-producer/core';
 import oxigraph from 'oxigraph';
 
 const SNAPSHOT = 'snapshot.nq';
 const JOURNAL = 'journal.log';
-const LOCK = 'gateway.lock';
 const NQUADS = 'application/n-quads';
-
-/** Directories locked by this process (a second gateway in the same process must not share one). */
-const lockedHere = new Set<string>();
 
 export class DataDirectoryError extends Error {
   override readonly name = 'DataDirectoryError';
@@ -69,7 +65,7 @@ export class DataDirectory {
   static async open(options: DataDirectoryOptions): Promise<DataDirectory> {
     const dir = resolve(options.dir);
     await mkdir(dir, { recursive: true });
-    await lock(dir);
+    await lockDirectory(dir, 'gateway');
     return new DataDirectory(dir, options);
   }
 
@@ -146,7 +142,7 @@ export class DataDirectory {
       await file.close();
     }
     await rename(temp, path);
-    await syncDirectory(this.dir);
+    await fsyncDirectory(this.dir);
     await journal.truncate(0);
     await journal.datasync();
     const journalBytes = this.#journalBytes;
@@ -160,7 +156,7 @@ export class DataDirectory {
     this.#journal = undefined;
     this.#broken = new DataDirectoryError('the data directory is closed');
     if (journal) await journal.close();
-    await unlock(this.dir);
+    await unlockDirectory(this.dir);
   }
 
   #open(): FileHandle {
@@ -244,42 +240,3 @@ async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function lock(dir: string): Promise<void> {
-  if (lockedHere.has(dir)) throw new DataDirectoryError(`DATA_DIR ${dir} is already used by another gateway in this process`);
-  const path = join(dir, LOCK);
-  try {
-    await writeFile(path, `${process.pid}\n`, { flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const pid = Number((await readIfExists(path))?.trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-      throw new DataDirectoryError(`DATA_DIR ${dir} is in use by process ${pid} (${path}); stop that gateway or use another DATA_DIR`);
-    }
-    // A lock left by a gateway that did not stop cleanly.
-    await writeFile(path, `${process.pid}\n`);
-  }
-  lockedHere.add(dir);
-}
-
-async function unlock(dir: string): Promise<void> {
-  lockedHere.delete(dir);
-  await unlink(join(dir, LOCK)).catch(() => undefined);
-}

@@ -226,7 +226,7 @@ export class DurableLog {
     const dir = resolve(options.dir);
     const log = new DurableLog(dir, options);
     await log.#createDirectory(dir);
-    await lockDirectory(dir);
+    await lockDirectory(dir, 'durable log');
     try {
       await log.#createDirectory(log.#cursorDir);
       await log.#recoverSegments();
