@@ -34,8 +34,9 @@ trap 'exit 143' TERM
 url="$("$virtuoso" start | tail -n 1)"
 echo "test-virtuoso.sh: using ${url}" >&2
 
-# Extra arguments are test path filters (the npm script ends its option list with `--`).
+# Extra arguments (jest flags and test path filters) go before --selectProjects, whose value list
+# would otherwise swallow the paths.
 rc=0
 TEST_SPARQL_BACKEND=virtuoso TEST_VIRTUOSO_URL="$url" \
-  npm run test:integration -- "$@" || rc=$?
+  node --experimental-vm-modules node_modules/jest/bin/jest.js "$@" --selectProjects integration || rc=$?
 exit "$rc"
