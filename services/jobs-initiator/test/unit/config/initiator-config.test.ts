@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, ConfigWarnings, TASK_OPERATIONS } from '@delta-producer/core';
+import { ConfigWarnings, TASK_OPERATIONS } from '@delta-producer/core';
 import { loadInitiatorConfig } from '../../../src/config/initiator-config.js';
+import { problemsOf } from '../../../../core/test/support/config-problems.js';
 
 const OPS = (name: string) => ({
   dumpFileCreationJobOperation: `http://redpencil.data.gift/id/jobs/concept/JobOperation/deltas/deltaDumpFileCreation/${name}`,
@@ -23,16 +24,6 @@ function withFiles(config: unknown, override?: unknown, extraEnv: Record<string,
   const overridePath = join(dir, 'config.override.json');
   if (override !== undefined) writeFileSync(overridePath, typeof override === 'string' ? override : JSON.stringify(override));
   return { CONFIG_PATH: configPath, CONFIG_OVERRIDE_PATH: overridePath, ...extraEnv };
-}
-
-function problemsOf(run: () => unknown): { path: string; message: string }[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('config.json (the lblod format, read unchanged)', () => {

@@ -2,9 +2,10 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, ConfigWarnings, CREATORS, GRAPHS, SCOPES, TASK_OPERATIONS } from '@delta-producer/core';
+import { ConfigWarnings, CREATORS, GRAPHS, SCOPES, TASK_OPERATIONS } from '@delta-producer/core';
 import { IGNORED_STREAM_KEYS, logConfigNotes, MAINTAINER_WORKING_GRAPH_PREFIX, loadMaintainerConfig } from '../../../src/config/index.js';
 import { createSourceGraphPolicy, isSourceGraph } from '../../../src/export/source-graphs.js';
+import { asyncProblemsOf as problemsOf } from '../../../../core/test/support/config-problems.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/config');
 const COMPAT_EXPORT = join(FIXTURES, 'export.compat-example.json');
@@ -47,16 +48,6 @@ function withServices(content: unknown, extraEnv: Record<string, string> = {}, f
   const path = join(tempDir(), fileName);
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
   return { CONFIG_SERVICES_JSON_PATH: path, ...extraEnv };
-}
-
-async function problemsOf(run: () => Promise<unknown>): Promise<{ path: string; message: string }[]> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 /** Problem paths without the temporary file name: `["organizations"].filesPath`. */

@@ -2,33 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, ConfigWarnings } from '@delta-producer/core';
+import { ConfigWarnings } from '@delta-producer/core';
 import { loadExportConfig, parseExportConfig, type ExportConfig } from '../../../src/export/export-config.js';
+import { asyncProblemsOf, problemsOf } from '../../../../core/test/support/config-problems.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/export');
 const ORG = 'http://www.w3.org/ns/org#Organization';
 const UUID = 'http://mu.semte.ch/vocabularies/core/uuid';
 const SCHEME = 'http://lblod.data.gift/concept-schemes/0c2f5a10-example';
-
-function problemsOf(run: () => unknown): { path: string; message: string }[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
-
-async function asyncProblemsOf(run: () => Promise<unknown>): Promise<{ path: string; message: string }[]> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const entry = (overrides: Record<string, unknown> = {}) => ({ type: ORG, properties: [UUID], ...overrides });
 const parse = (raw: unknown, warnings = new ConfigWarnings()) => parseExportConfig(raw, { warnings });
