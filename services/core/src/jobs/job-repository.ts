@@ -239,12 +239,14 @@ export class JobRepository {
   }
 
   /** Tasks in the graph filtered by task operation, their job's operation, status and/or job. */
-  async findTasks(input: { graph: string; taskOperations?: string[]; jobOperations?: string[]; statuses?: StatusName[]; job?: string }): Promise<TaskRecord[]> {
+  async findTasks(input: { graph: string; taskOperations?: string[]; jobOperations?: string[]; statuses?: StatusName[]; job?: string; jobs?: string[] }): Promise<TaskRecord[]> {
+    const jobs = [...(input.job ? [input.job] : []), ...(input.jobs ?? [])];
+    if (input.jobs && jobs.length === 0) return [];
     const filters: SparqlText[] = [];
     if (input.taskOperations) filters.push(sparql`VALUES ?operation { ${input.taskOperations.map(iri)} }`);
     if (input.jobOperations) filters.push(sparql`VALUES ?jobOperation { ${input.jobOperations.map(iri)} }`);
     if (input.statuses) filters.push(sparql`VALUES ?status { ${input.statuses.map(status)} }`);
-    if (input.job) filters.push(sparql`VALUES ?job { ${iri(input.job)} }`);
+    if (jobs.length > 0) filters.push(sparql`VALUES ?job { ${jobs.map(iri)} }`);
     const rows = await this.client.select(
       sparql`SELECT ?task ?uuid ?job ?jobOperation ?operation ?status ?index ?created ?modified WHERE {
         ${joinSparql(filters)}

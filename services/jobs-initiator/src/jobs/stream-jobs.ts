@@ -69,13 +69,9 @@ export class StreamJobs {
   async list(stream: StreamConfig, options: { kind?: JobKind; limit: number; offset: number }): Promise<JobWithTasks[]> {
     const operations = options.kind ? [stream.jobOperations[options.kind]] : Object.values(stream.jobOperations);
     const jobs = await this.repository.findJobs({ graph: stream.jobsGraph, operations, limit: options.limit, offset: options.offset });
-    return Promise.all(
-      jobs.map(async (job) => ({
-        ...job,
-        kind: this.kindOf(stream, job.operation),
-        tasks: await this.repository.findTasks({ graph: stream.jobsGraph, job: job.uri }),
-      })),
-    );
+    // One task query for the whole page, not one per job.
+    const tasks = await this.repository.findTasks({ graph: stream.jobsGraph, jobs: jobs.map((job) => job.uri) });
+    return jobs.map((job) => ({ ...job, kind: this.kindOf(stream, job.operation), tasks: tasks.filter((task) => task.job === job.uri) }));
   }
 
   /** All jobs of one kind (any status), for DELETE. */
