@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.config.js', '**/config/**/*.ts', '**/config.ts', '**/test/**/*.ts', 'scripts/**', 'services/*/test/**'],
+    files: ['*.config.js', '**/config/**/*.ts', '**/config.ts', '**/test/**/*.ts', 'scripts/**', 'services/*/test/**', 'bench/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -1,0 +1,2 @@
+// Benchmarks drive the services directly: the dev-gateway they start delivers no deltas.
+export default [];
