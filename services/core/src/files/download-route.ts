@@ -33,7 +33,7 @@ const DOWNLOAD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 /** A name for Content-Disposition: no path, no quotes or control characters. */
 function attachmentName(name: string): string {
   const base = name.split(/[\\/]/).at(-1) ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+  const clean = [...base].filter((char) => char !== '"' && char.charCodeAt(0) > 0x1f && char.charCodeAt(0) !== 0x7f).join('').trim();
   return clean === '' ? 'download' : clean;
 }
 
