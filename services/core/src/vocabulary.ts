@@ -175,6 +175,22 @@ export const DATASET = {
   gzipFormat: 'http://www.iana.org/assignments/media-types/application/gzip',
 } as const;
 
+/** The suite's progress and results of initial-sync and healing tasks (new: the lblod model has none). */
+export const TASK_REPORTING = {
+  /** On the task while it runs: resources processed so far and the estimated total (xsd:integer). */
+  processed: `${P.deltas}processedResources`,
+  total: `${P.deltas}totalResources`,
+  /** `dct:subject` of the results container (an nfo:DataContainer linked by task:resultsContainer). */
+  resultsSubject: 'http://redpencil.data.gift/id/concept/DeltaProducer/TaskResults',
+  /** On the container and on each count: triples inserted into / deleted from the publication graph. */
+  inserted: `${P.deltas}insertedTriples`,
+  deleted: `${P.deltas}deletedTriples`,
+  /** Container → one count per predicate or per type. */
+  count: `${P.deltas}changeCount`,
+  countedPredicate: `${P.deltas}predicate`,
+  countedType: `${P.deltas}type`,
+} as const;
+
 export const HEALING_CONTAINERS = {
   removal: 'http://redpencil.data.gift/id/concept/HealingProcess/RemovalContainer',
   insertion: 'http://redpencil.data.gift/id/concept/HealingProcess/InsertionContainer',

@@ -4,7 +4,7 @@
  * the workers stop, the logs close). `main.ts` runs it as a process; tests start it in-process.
  */
 import { join } from 'node:path';
-import { createHttpApp, createSparqlClient, Lifecycle, namedNode, ReadinessChecks, startHttpServer, type Logger, type SparqlClient } from '@delta-producer/core';
+import { createHttpApp, createSparqlClient, Lifecycle, namedNode, PREDICATES, ReadinessChecks, startHttpServer, STATUS, type Changeset, type Logger, type SparqlClient } from '@delta-producer/core';
 import { RESERVED_ROUTES, type MaintainerConfig } from './config/index.js';
 import { createDeltaRoutes, deltaPathAliases, DELTA_PATH } from './http/delta-route.js';
 import { Outbox, PublicationWriter } from './live/apply.js';
@@ -13,6 +13,10 @@ import { Intake } from './live/intake.js';
 import { StreamReconciler } from './live/reconcile.js';
 import { intakeCursorName, StreamWorker, type RetryBackoff } from './live/stream-worker.js';
 import { DurableLog } from './storage/index.js';
+import { ClaimFile } from './tasks/claim-file.js';
+import { StreamTaskRunner } from './tasks/stream-task-runner.js';
+import { createTaskExecutors } from './tasks/task-executors.js';
+import { MaintainerTaskRepository } from './tasks/task-repository.js';
 
 export interface StartMaintainerOptions {
   /**
@@ -30,6 +34,8 @@ export interface RunningMaintainer {
   /** `http://host:port` of the HTTP server. */
   url: string;
   workers: ReadonlyMap<string, StreamWorker>;
+  /** Initial-sync and healing task runners per stream (absent when workers were not started). */
+  tasks: ReadonlyMap<string, StreamTaskRunner>;
   intake: Intake;
   /** Resolves once every stream consumed the intake log up to its end at the time of the call. */
   idle(): Promise<void>;
@@ -65,24 +71,19 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
   await intake.removeStaleCursors(config.streams.map((stream) => stream.name));
 
   const workers = new Map<string, StreamWorker>();
+  const runners = new Map<string, StreamTaskRunner>();
   for (const stream of config.streams) {
     const outboxLog = await DurableLog.open({ dir: join(config.dataDir, OUTBOX_DIRECTORY, stream.name), logger });
     lifecycle.onStop(`outbox ${stream.name}`, () => outboxLog.close());
-    const writer = new PublicationWriter({
-      stream: stream.name,
-      publicationGraph: namedNode(stream.publicationGraph).value,
-      client: clientFor(stream.endpoints.publicationWriteEndpoint),
-      scope: stream.scopes.liveWrites,
-      throttleMs: stream.throttleMs,
-      logger,
-    });
-    const outbox = new Outbox({ stream: stream.name, log: outboxLog, writer, logger });
+    const writerFor = (endpoint: string, scope: string, batchSize?: number) =>
+      new PublicationWriter({ stream: stream.name, publicationGraph: namedNode(stream.publicationGraph).value, client: clientFor(endpoint), scope, throttleMs: stream.throttleMs, logger, ...(batchSize ? { batchSize } : {}) });
+    const writer = writerFor(stream.endpoints.publicationWriteEndpoint, stream.scopes.liveWrites);
+    const healingWriter = writerFor(stream.endpoints.healingWriteEndpoint, stream.scopes.healingWrites, stream.writeBatchSize);
+    const outbox = new Outbox({ stream: stream.name, log: outboxLog, writer, healingWriter, logger });
     const reconciler = new StreamReconciler(stream, { source: clientFor(stream.endpoints.sourceReadEndpoint), publication: clientFor(stream.endpoints.publicationReadEndpoint) }, logger);
     // A new stream starts at the end of the intake: its graph is filled by the initial sync.
     const cursor = await intakeLog.cursor(intakeCursorName(stream.name), { initial: 'end' });
-    workers.set(
-      stream.name,
-      new StreamWorker({
+    const worker = new StreamWorker({
         stream: stream.name,
         intake: intakeLog,
         cursor,
@@ -93,6 +94,32 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
         ...(options.retry ? { retry: options.retry } : {}),
         logBatches: config.logging.deltaRewrite,
         onAck: () => intake.compactSoon(),
+      });
+    workers.set(stream.name, worker);
+    const taskRepository = new MaintainerTaskRepository(clientFor(stream.endpoints.sparqlEndpoint), stream.jobsGraph, { tasks: config.taskOperations, jobs: stream.jobOperations });
+    const executors = createTaskExecutors({
+      stream,
+      clients: { source: clientFor(stream.endpoints.sourceReadEndpoint), publication: clientFor(stream.endpoints.publicationReadEndpoint), initialSyncWrite: clientFor(stream.endpoints.initialSyncWriteEndpoint) },
+      // INSERT … WHERE only when the writes go straight into the store that holds the source.
+      serverSideInitialSync: stream.skipMuAuthInitialSync && config.stores.publicationVirtuoso === config.stores.virtuoso,
+      reconciler,
+      outbox,
+      pageSize: config.tasks.pageSize,
+      logger,
+    });
+    runners.set(
+      stream.name,
+      new StreamTaskRunner({
+        stream: stream.name,
+        waitForInitialSync: stream.waitForInitialSync,
+        repository: taskRepository,
+        live: worker,
+        intakeLastSeq: () => intakeLog.lastSeq,
+        executors,
+        claimFile: new ClaimFile(config.dataDir, stream.name),
+        scanIntervalMs: config.tasks.scanIntervalMs,
+        staleAfterMs: config.tasks.staleAfterMs,
+        logger,
       }),
     );
   }
@@ -100,12 +127,24 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
   lifecycle.onStop('stream workers', async () => {
     await Promise.all([...workers.values()].map((worker) => worker.stop()));
   });
-  if (options.startWorkers ?? true) for (const worker of workers.values()) worker.start();
-  else logger.warn('stream workers not started: deltas are only taken into the intake log');
+  // Stopped before the workers (hooks run in reverse): a running task is interrupted first.
+  lifecycle.onStop('task runners', async () => {
+    await Promise.all([...runners.values()].map((runner) => runner.stop()));
+  });
+  const startWorkers = options.startWorkers ?? true;
+  if (startWorkers) {
+    for (const worker of workers.values()) worker.start();
+    for (const runner of runners.values()) await runner.start();
+  } else logger.warn('stream workers not started: deltas are only taken into the intake log');
+  const wakeRunners = (changesets: readonly Changeset[]) => {
+    if (!startWorkers) return;
+    const scheduled = changesets.some((changeset) => changeset.inserts.some((q) => q.predicate.value === PREDICATES.status && q.object.value === STATUS.scheduled));
+    if (scheduled) for (const runner of runners.values()) runner.wake();
+  };
 
   const reserved = [...RESERVED_ROUTES, ...config.streams.flatMap((stream) => [stream.deltaFiles.filesPath, stream.login.path])];
   const aliases = deltaPathAliases(config.ignored, reserved, logger);
-  const routes = createDeltaRoutes({ intake, logger, aliases, logIncoming: config.logging.incomingDelta });
+  const routes = createDeltaRoutes({ intake, logger, aliases, logIncoming: config.logging.incomingDelta, onAccepted: wakeRunners });
   const readiness = new ReadinessChecks();
   readiness.register('stream workers', () => {
     const behind = [...workers.values()].filter((worker) => worker.state === 'recovering' || worker.state === 'failed' || worker.failures > 0);
@@ -128,6 +167,7 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
   return {
     url,
     workers,
+    tasks: runners,
     intake,
     idle: async () => {
       await Promise.all([...workers.values()].map((worker) => worker.idle()));

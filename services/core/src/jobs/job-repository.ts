@@ -141,13 +141,17 @@ export class JobRepository {
 
   /**
    * Moves a job's or task's status (and `dct:modified`) in one update. With `from`, only when the
-   * current status is one of those; returns whether this call made the change.
+   * current status is one of those; with `ifModified`, only when dct:modified is still that time.
+   * Returns whether this call made the change.
    */
-  async setStatus(input: { subject: string; graph: string; to: StatusName; from?: StatusName[]; now?: Date }): Promise<boolean> {
+  async setStatus(input: { subject: string; graph: string; to: StatusName; from?: StatusName[]; ifModified?: Date; now?: Date }): Promise<boolean> {
     const now = input.now ?? new Date();
     const subject = iri(input.subject);
     const graph = iri(input.graph);
-    const guard = input.from?.length ? sparql`FILTER(?old IN (${joinSparql(input.from.map((name) => sparql`${status(name)}`), ', ')}))` : sparql``;
+    const statusGuard = input.from?.length ? sparql`FILTER(?old IN (${joinSparql(input.from.map((name) => sparql`${status(name)}`), ', ')}))` : sparql``;
+    // ifModified: only if nobody moved it since (claiming a task abandoned at that time, by one instance only).
+    const modifiedGuard = input.ifModified ? sparql`FILTER(?modified = ${dateTime(input.ifModified)})` : sparql``;
+    const guard = sparql`${statusGuard} ${modifiedGuard}`;
     await this.client.update(
       sparql`DELETE { GRAPH ${graph} { ${subject} adms:status ?old ; dct:modified ?modified . } }
         INSERT { GRAPH ${graph} { ${subject} adms:status ${status(input.to)} ; dct:modified ${dateTime(now)} . } }

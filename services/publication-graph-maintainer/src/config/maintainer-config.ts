@@ -101,6 +101,8 @@ export interface MaintainerConfig {
   sparqlRetry: Partial<RetryOptions>;
   /** Task operations the maintainer executes ([AGREE] with the initiator and the job-controller). */
   taskOperations: { initialSync: string; healing: string };
+  /** TASK_SCAN_INTERVAL_MS, TASK_STALE_AFTER_MS, TASK_PAGE_SIZE. */
+  tasks: { scanIntervalMs: number; staleAfterMs: number; pageSize: number };
   /** MAX_BODY_SIZE: body limit of POST /delta, in bytes. */
   deltaBodyLimitBytes: number;
   /** DATA_DIR: intake log and outbox. */
@@ -264,6 +266,7 @@ function buildConfig(env: MaintainerEnv, servicesFilePath: string, loaded: reado
     stores,
     sparqlRetry: sparqlRetry(env),
     taskOperations: { initialSync: env.INITIAL_PUBLICATION_GRAPH_SYNC_TASK_OPERATION, healing: env.HEALING_TASK_OPERATION },
+    tasks: { scanIntervalMs: env.TASK_SCAN_INTERVAL_MS, staleAfterMs: env.TASK_STALE_AFTER_MS, pageSize: env.TASK_PAGE_SIZE },
     deltaBodyLimitBytes: env.MAX_BODY_SIZE,
     dataDir: env.DATA_DIR,
     shareDir: env.SHARE_DIR,

@@ -16,6 +16,7 @@ import {
   TASK_OPERATIONS,
   type RetryOptions,
 } from '@delta-producer/core';
+import { MAX_RESOURCES_PER_QUERY } from '../export/export-query.js';
 import type { ConfigNote, IgnoredSetting } from './notes.js';
 import type { Stores } from './endpoints.js';
 import { absoluteFolder, legacyBooleanQuirk, sizeWithLegacyZero, zeroTakesDefaultQuirk } from './values.js';
@@ -32,7 +33,14 @@ export const ENV_DEFAULTS = {
   SHARE_DIR: '/share',
   /** POST /delta: the issue requires bodies up to 100 MB. */
   MAX_BODY_SIZE: 100 * 1024 * 1024,
+  /** Periodic scan for scheduled and abandoned tasks (deltas and start-up find them sooner). */
+  TASK_SCAN_INTERVAL_MS: 60_000,
+  /** A busy task whose dct:modified is older than this was abandoned by a crashed process. */
+  TASK_STALE_AFTER_MS: 10 * 60_000,
+  /** Resources per page of initial sync and healing (VALUES lists: at most MAX_RESOURCES_PER_QUERY). */
+  TASK_PAGE_SIZE: 500,
 } as const;
+
 
 export const maintainerEnvSchema = serviceEnvSchema.extend({
   MAX_BODY_SIZE: byteSize.default(ENV_DEFAULTS.MAX_BODY_SIZE),
@@ -58,6 +66,10 @@ export const maintainerEnvSchema = serviceEnvSchema.extend({
   // Hard-coded in the lblod maintainer; variables here so they can agree with the initiator's ([AGREE]).
   INITIAL_PUBLICATION_GRAPH_SYNC_TASK_OPERATION: iri.default(TASK_OPERATIONS.initialSync),
   HEALING_TASK_OPERATION: iri.default(TASK_OPERATIONS.healing),
+  // New: task pickup and the pages of initial sync and healing.
+  TASK_SCAN_INTERVAL_MS: integerish({ min: 1000 }).default(ENV_DEFAULTS.TASK_SCAN_INTERVAL_MS),
+  TASK_STALE_AFTER_MS: integerish({ min: 10_000 }).default(ENV_DEFAULTS.TASK_STALE_AFTER_MS),
+  TASK_PAGE_SIZE: integerish({ min: 1, max: MAX_RESOURCES_PER_QUERY }).default(ENV_DEFAULTS.TASK_PAGE_SIZE),
 });
 
 export type MaintainerEnv = z.output<typeof maintainerEnvSchema>;

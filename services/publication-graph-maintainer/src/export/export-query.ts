@@ -217,6 +217,13 @@ export function scopeQuery(entry: ExportEntry, policy: SourceGraphPolicy, select
   return scopeSelect(entry, policy, selection, '  ');
 }
 
+/** Row ?count: how many resources are in scope of the entry. */
+export function scopeCountQuery(entry: ExportEntry, policy: SourceGraphPolicy): SparqlText {
+  return sparql`SELECT (COUNT(*) AS ?count) WHERE {
+  { ${scopeSelect(entry, policy, { kind: 'all' }, '    ')} }
+}`;
+}
+
 type Branch = { kind: 'types' } | { kind: 'entryType' } | { kind: 'forward'; predicate: NamedNode } | { kind: 'inverse'; predicate: NamedNode };
 
 function branchesOf(entry: ExportEntry, parts: readonly ExportPart[], withEntryType: boolean): Branch[] {

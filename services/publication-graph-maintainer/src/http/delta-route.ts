@@ -10,7 +10,7 @@
  * seen by streams it does not concern changes nothing for them).
  */
 import { Router, type Request, type RequestHandler } from 'express';
-import { badRequest, DeltaFormatError, JSON_CONTENT_TYPES, parseDeltaMessage, serviceUnavailable, unsupportedMediaType, type Logger } from '@delta-producer/core';
+import { badRequest, DeltaFormatError, type Changeset, JSON_CONTENT_TYPES, parseDeltaMessage, serviceUnavailable, unsupportedMediaType, type Logger } from '@delta-producer/core';
 import type { IgnoredSetting } from '../config/index.js';
 import { routePath } from '../config/values.js';
 import type { Intake } from '../live/intake.js';
@@ -25,6 +25,8 @@ export interface DeltaRouteOptions {
   aliases?: readonly string[];
   /** LOG_INCOMING_DELTA. */
   logIncoming?: boolean;
+  /** Called with every accepted body once it is in the intake (e.g. to look for scheduled tasks). */
+  onAccepted?: (changesets: readonly Changeset[]) => void;
 }
 
 /**
@@ -83,6 +85,7 @@ export function createDeltaRoutes(options: DeltaRouteOptions): Router {
     if (options.logIncoming) logger.info(details, 'delta received');
     else logger.debug(details, 'delta received');
     response.status(202).end();
+    options.onAccepted?.(changesets);
   };
   const router = Router();
   for (const path of [DELTA_PATH, ...(options.aliases ?? [])]) router.post(path, handler);

@@ -29,9 +29,17 @@ export const MAX_QUADS_PER_OUTBOX_RECORD = 20_000;
 /** Quads per DELETE DATA / INSERT DATA request of the live path (Virtuoso takes at most 1426). */
 export const LIVE_WRITE_BATCH_SIZE = 500;
 
+/** What produced an outbox record: the live path, or a healing task (written with its own endpoint and scope). */
+export type OutboxOrigin = 'live' | 'healing';
+
 export interface OutboxRecord {
   v: typeof OUTBOX_RECORD_VERSION;
-  /** First and last intake seq whose changes this diff publishes. */
+  /** Absent in records written before healing existed: live. */
+  origin?: OutboxOrigin;
+  /**
+   * First and last intake seq whose changes this diff publishes. A healing record covers no intake
+   * record: it carries the stream's intake position twice (0 before any delta), which acks nothing.
+   */
   intakeSeqs: [number, number];
   deletes: ReturnType<typeof quadToJson>[];
   inserts: ReturnType<typeof quadToJson>[];
@@ -47,9 +55,10 @@ export class OutboxRecordError extends Error {
 }
 
 /** The outbox records of one diff: one record, or delete-only records then insert-only records. */
-export function outboxRecords(intakeSeqs: [number, number], diff: Diff, maxQuads = MAX_QUADS_PER_OUTBOX_RECORD): OutboxRecord[] {
+export function outboxRecords(intakeSeqs: [number, number], diff: Diff, maxQuads = MAX_QUADS_PER_OUTBOX_RECORD, origin: OutboxOrigin = 'live'): OutboxRecord[] {
   const record = (deletes: readonly Quad[], inserts: readonly Quad[]): OutboxRecord => ({
     v: OUTBOX_RECORD_VERSION,
+    ...(origin === 'live' ? {} : { origin }),
     intakeSeqs,
     deletes: deletes.map((q) => quadToJson(q)),
     inserts: inserts.map((q) => quadToJson(q)),
@@ -64,15 +73,25 @@ export function outboxRecords(intakeSeqs: [number, number], diff: Diff, maxQuads
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function decodeOutboxRecord(payload: unknown): { intakeSeqs: [number, number]; deletes: Quad[]; inserts: Quad[] } {
+export interface DecodedOutboxRecord {
+  origin: OutboxOrigin;
+  intakeSeqs: [number, number];
+  deletes: Quad[];
+  inserts: Quad[];
+}
+
+export function decodeOutboxRecord(payload: unknown): DecodedOutboxRecord {
   if (!isObject(payload) || payload.v !== OUTBOX_RECORD_VERSION) throw new OutboxRecordError(`not an outbox record of version ${OUTBOX_RECORD_VERSION}`);
+  const origin = payload.origin ?? 'live';
+  if (origin !== 'live' && origin !== 'healing') throw new OutboxRecordError(`origin must be live or healing, got ${JSON.stringify(origin)}`);
   const seqs = payload.intakeSeqs;
-  if (!Array.isArray(seqs) || seqs.length !== 2 || !seqs.every((seq) => Number.isSafeInteger(seq) && seq >= 1)) throw new OutboxRecordError('intakeSeqs must be [first, last]');
+  const minimum = origin === 'live' ? 1 : 0;
+  if (!Array.isArray(seqs) || seqs.length !== 2 || !seqs.every((seq) => Number.isSafeInteger(seq) && seq >= minimum)) throw new OutboxRecordError('intakeSeqs must be [first, last]');
   const list = (value: unknown, name: string): Quad[] => {
     if (!Array.isArray(value)) throw new OutboxRecordError(`${name} must be an array`);
     return value.map((item, index) => quadFromJson(item, `${name}[${index}]`));
   };
-  return { intakeSeqs: [seqs[0] as number, seqs[1] as number], deletes: list(payload.deletes, 'deletes'), inserts: list(payload.inserts, 'inserts') };
+  return { origin, intakeSeqs: [seqs[0] as number, seqs[1] as number], deletes: list(payload.deletes, 'deletes'), inserts: list(payload.inserts, 'inserts') };
 }
 
 export interface PublicationWriterOptions {
@@ -122,7 +141,10 @@ export class PublicationWriter {
 export interface OutboxOptions {
   stream: string;
   log: DurableLog;
+  /** Writes live records. */
   writer: PublicationWriter;
+  /** Writes healing records (healingWriteEndpoint, healing scope); default: `writer`. */
+  healingWriter?: PublicationWriter;
   logger: Logger;
 }
 
@@ -149,15 +171,19 @@ export class Outbox {
     return this.#applied;
   }
 
+  #writerOf(origin: OutboxOrigin): PublicationWriter {
+    return origin === 'healing' ? (this.#options.healingWriter ?? this.#options.writer) : this.#options.writer;
+  }
+
   /** (a) append, (b) apply, (c) ack `applied`. Resolves when the diff is in the publication graph. */
-  async commit(intakeSeqs: [number, number], diff: Diff, signal?: AbortSignal): Promise<number> {
-    const records = outboxRecords(intakeSeqs, diff);
+  async commit(intakeSeqs: [number, number], diff: Diff, signal?: AbortSignal, origin: OutboxOrigin = 'live'): Promise<number> {
+    const records = outboxRecords(intakeSeqs, diff, MAX_QUADS_PER_OUTBOX_RECORD, origin);
     if (records.length === 0) return 0;
     const cursor = await this.#cursor();
     const seqs = await this.#options.log.append(records);
     for (const [index, record] of records.entries()) {
       const decoded = decodeOutboxRecord(record);
-      await this.#options.writer.write(decoded, signal);
+      await this.#writerOf(decoded.origin).write(decoded, signal);
       await cursor.ack(seqs[index]!);
     }
     return records.length;
@@ -168,7 +194,7 @@ export class Outbox {
    * covers. Run once at start-up, before the stream consumes intake.
    */
   async recover(intake: { cursor: LogCursor; lastSeq: number }, signal?: AbortSignal): Promise<RecoveryOutcome> {
-    const { log, writer, logger, stream } = this.#options;
+    const { log, logger, stream } = this.#options;
     const cursor = await this.#cursor();
     const from = Math.max(cursor.position(), log.firstSeq, 1);
     const records = new Map<number, ReturnType<typeof decodeOutboxRecord>>();
@@ -188,7 +214,7 @@ export class Outbox {
     let reappliedQuads = 0;
     for (const seq of plan.reapply) {
       const record = records.get(seq)!;
-      await writer.write(record, signal);
+      await this.#writerOf(record.origin).write(record, signal);
       await cursor.ack(seq);
       reappliedQuads += record.deletes.length + record.inserts.length;
     }

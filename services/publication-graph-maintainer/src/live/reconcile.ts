@@ -95,10 +95,23 @@ export class StreamReconciler {
   async reconcile(changed: readonly Quad[], signal?: AbortSignal): Promise<ReconcileResult> {
     const blankNodeQuads = this.#countBlankNodes(changed);
     const candidates = await this.#candidates(changed, signal);
+    return this.#reconcileCandidates(candidates, blankNodeQuads, signal);
+  }
+
+  /**
+   * Steps 2–4 for the given resources (healing: every in-scope resource and every owner of a
+   * published triple, page by page). The diff covers exactly the triples these resources own.
+   */
+  async reconcileResources(resources: readonly NamedNode[], options: { typed?: ReadonlyMap<string, readonly NamedNode[]>; signal?: AbortSignal } = {}): Promise<ReconcileResult> {
+    return this.#reconcileCandidates([...resources].sort(byValue), new Map(), options.signal, options.typed);
+  }
+
+  /** `known`: the resources' entry types, when the caller knows them (healing's lists); else the prefilter finds them. */
+  async #reconcileCandidates(candidates: readonly NamedNode[], blankNodeQuads: Map<string, number>, signal: AbortSignal | undefined, known?: ReadonlyMap<string, readonly NamedNode[]>): Promise<ReconcileResult> {
     const empty: TripleDiff = { deletes: [], inserts: [], blankNodeTriples: 0 };
     if (candidates.length === 0) return { diff: empty, candidates: 0, resources: 0, outsideOwners: 0, blankNodeQuads };
 
-    const { resources, typed } = await this.#prefilter(candidates, signal);
+    const { resources, typed } = known ? { resources: candidates, typed: known } : await this.#prefilter(candidates, signal);
     if (resources.length === 0) return { diff: empty, candidates: candidates.length, resources: 0, outsideOwners: 0, blankNodeQuads };
 
     const inR = new Set(resources.map((resource) => resource.value));
@@ -175,17 +188,21 @@ export class StreamReconciler {
     const triples: Quad[] = [];
     for (const entry of this.#stream.exportConfig.entries) {
       const resources = resourcesByType.get(entry.type) ?? [];
-      for (const chunk of chunks(resources, MAX_RESOURCES_PER_QUERY)) triples.push(...(await this.#exportOf(entry, chunk, signal)));
+      if (resources.length > 0) triples.push(...(await this.#exportOf(entry, resources, signal)));
     }
     return triples;
   }
 
+  /** One query per group and chunk; a group with healingOptions' queryChunkSize reads that many resources at a time. */
   async #exportOf(entry: ExportEntry, resources: readonly NamedNode[], signal: AbortSignal | undefined): Promise<Quad[]> {
     const triples: Quad[] = [];
     for (const group of exportQueryGroups(entry)) {
-      const query = exportQuery(entry, this.#policy, { kind: 'resources', resources }, { parts: group.parts });
-      const rows = await this.#read(this.#clients.source, query, ['resource', 's', 'p', 'o'], signal);
-      for (const { quad } of exportedTriplesFromRows(rows)) triples.push(quad);
+      const chunkSize = Math.min(MAX_RESOURCES_PER_QUERY, group.queryChunkSize ?? MAX_RESOURCES_PER_QUERY);
+      for (const chunk of chunks(resources, chunkSize)) {
+        const query = exportQuery(entry, this.#policy, { kind: 'resources', resources: chunk }, { parts: group.parts });
+        const rows = await this.#read(this.#clients.source, query, ['resource', 's', 'p', 'o'], signal);
+        for (const { quad } of exportedTriplesFromRows(rows)) triples.push(quad);
+      }
     }
     return triples;
   }

@@ -20,6 +20,7 @@ import type { Outbox } from './apply.js';
 import { DEFAULT_BATCH_LIMITS, fitsInBatch, type BatchLimits, type BatchSize } from './batching.js';
 import { changedQuads, changesetQuadCount, decodeIntakeRecord } from './intake-record.js';
 import type { StreamReconciler } from './reconcile.js';
+import { StreamGate } from './stream-gate.js';
 
 /** Cursor of a stream on the intake log. Cursor names allow `A-Z a-z 0-9 . _ -` only, hence the dot. */
 export const INTAKE_CURSOR_PREFIX = 'live.';
@@ -50,6 +51,8 @@ export interface StreamWorkerOptions {
   logBatches?: boolean;
   /** Called after the intake cursor moved (e.g. to compact the intake log). */
   onAck?: () => void;
+  /** Holds of tasks and waitForInitialSync (default: a gate of its own, never held). */
+  gate?: StreamGate;
 }
 
 interface DecodedRecord {
@@ -65,12 +68,38 @@ export class StreamWorker {
   readonly #options: StreamWorkerOptions;
   readonly #controller = new AbortController();
   readonly #waiters = new Set<{ target: number; resolve: () => void; reject: (error: Error) => void }>();
+  readonly #gate: StreamGate;
   #state: StreamWorkerState = 'created';
   #loop: Promise<void> | undefined;
   #failures = 0;
 
   constructor(options: StreamWorkerOptions) {
     this.#options = options;
+    this.#gate = options.gate ?? new StreamGate();
+  }
+
+  get gate(): StreamGate {
+    return this.#gate;
+  }
+
+  /** Position of the stream's intake cursor (the last record it consumed). */
+  get position(): number {
+    return this.#options.cursor.position();
+  }
+
+  /**
+   * Marks the intake up to `seq` as consumed without processing it: after an initial sync, whose
+   * snapshot already holds every change those records describe. Only while the gate is held.
+   */
+  async skipTo(seq: number): Promise<number> {
+    if (this.#gate.isOpen) throw new Error(`stream ${this.stream}: skipTo needs the gate held`);
+    const { cursor, intake } = this.#options;
+    const target = Math.min(seq, intake.lastSeq);
+    if (target <= cursor.position()) return 0;
+    const skipped = target - cursor.position();
+    await cursor.ack(target);
+    this.#notify();
+    return skipped;
   }
 
   get stream(): string {
@@ -101,6 +130,7 @@ export class StreamWorker {
   idle(): Promise<void> {
     const target = this.#options.intake.lastSeq;
     if (this.#options.cursor.position() >= target) return Promise.resolve();
+    if (!this.#gate.isOpen) return Promise.reject(new Error(`stream worker ${this.stream} is held (${this.#gate.holds.join(', ')}): deltas wait in the intake`));
     if (this.#state === 'stopped' || this.#state === 'failed') return Promise.reject(new Error(`stream worker ${this.stream} is ${this.#state}`));
     return new Promise((resolve, reject) => this.#waiters.add({ target, resolve, reject }));
   }
@@ -176,7 +206,12 @@ export class StreamWorker {
           batch.push(record);
           size = { records: size.records + 1, quads: size.quads + record.quads };
         }
-        await this.#retrying('batch', [first.seq, batch.at(-1)!.seq], (attempt) => this.#process(batch, attempt, signal));
+        await this.#gate.enterBatch(signal);
+        try {
+          await this.#retrying('batch', [first.seq, batch.at(-1)!.seq], (attempt) => this.#process(batch, attempt, signal));
+        } finally {
+          this.#gate.exitBatch();
+        }
       }
     } finally {
       await tail.return(undefined);

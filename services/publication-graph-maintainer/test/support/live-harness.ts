@@ -22,7 +22,7 @@ import type { DeltaMode } from '../../../dev-gateway/src/update/changesets.js';
 import { loadMaintainerConfig, type MaintainerConfig } from '../../src/config/index.js';
 import { startMaintainer, type RunningMaintainer, type StartMaintainerOptions } from '../../src/service.js';
 import { DurableLog } from '../../src/storage/index.js';
-import { decodeOutboxRecord } from '../../src/live/apply.js';
+import { decodeOutboxRecord, type DecodedOutboxRecord } from '../../src/live/apply.js';
 
 export type TestBackend = 'embedded' | 'virtuoso';
 
@@ -142,7 +142,7 @@ export interface LiveHarness {
   /** Every quad of the given graphs, read on the direct endpoint. */
   dump(graphs: readonly string[]): Promise<Quad[]>;
   /** The decoded outbox records of a stream (the maintainer must be stopped: the log is locked). */
-  outbox(stream: string): Promise<{ seq: number; intakeSeqs: [number, number]; deletes: Quad[]; inserts: Quad[] }[]>;
+  outbox(stream: string): Promise<({ seq: number } & DecodedOutboxRecord)[]>;
   stop(): Promise<void>;
 }
 
