@@ -2,8 +2,8 @@
  * One initial sync of a stream: fills the (empty) publication graph with Export(source).
  *
  * Per export entry, the in-scope resources are listed by keyset pages (`scopeQuery` subjectRange) and
- * copied a page of TASK_PAGE_SIZE resources at a time with THE export query (one query per query group,
- * `healingOptions.queryChunkSize` honoured):
+ * copied a page of TASK_PAGE_SIZE resources at a time with THE export query for those resources
+ * (`inScope` selection; one query per query group, `healingOptions.queryChunkSize` honoured):
  * - server-side (`INSERT … WHERE`, nothing crosses the wire) when the writes go straight to the store
  *   that holds the source (skipMuAuthInitialSync and PUBLICATION_VIRTUOSO_ENDPOINT = VIRTUOSO_ENDPOINT);
  *   a page of resources keeps each transaction far below Virtuoso's limits;
@@ -57,7 +57,7 @@ export async function runInitialSync(options: InitialSyncOptions, signal?: Abort
   const streamCopy = async (entry: ExportEntry, group: ExportQueryGroup, resources: readonly NamedNode[]): Promise<void> => {
     let rows;
     try {
-      rows = await clients.source.selectAll(exportQuery(entry, policy, { kind: 'resources', resources }, { parts: group.parts }), readOptions);
+      rows = await clients.source.selectAll(exportQuery(entry, policy, { kind: 'inScope', resources }, { parts: group.parts }), readOptions);
     } catch (error) {
       if (!(error instanceof TruncatedResultError) || resources.length === 1) throw error;
       const half = Math.ceil(resources.length / 2);
@@ -73,7 +73,7 @@ export async function runInitialSync(options: InitialSyncOptions, signal?: Abort
   const copy = async (entry: ExportEntry, resources: readonly NamedNode[]) => {
     for (const group of exportQueryGroups(entry)) {
       for (const chunk of chunks(resources, Math.min(options.pageSize, group.queryChunkSize ?? options.pageSize))) {
-        if (options.serverSide) await clients.write.update(serverSideCopyUpdate(exportQuery(entry, policy, { kind: 'resources', resources: chunk }, { parts: group.parts }), publicationGraph), callOptions);
+        if (options.serverSide) await clients.write.update(serverSideCopyUpdate(exportQuery(entry, policy, { kind: 'inScope', resources: chunk }, { parts: group.parts }), publicationGraph), callOptions);
         else await streamCopy(entry, group, chunk);
       }
     }

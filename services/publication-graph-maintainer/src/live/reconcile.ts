@@ -39,6 +39,7 @@ import {
   impactedResources,
   MAX_RESOURCES_PER_QUERY,
   pathImpactQueries,
+  scopeQuery,
   type ExportEntry,
   type SourceGraphPolicy,
   type TripleDiff,
@@ -193,13 +194,23 @@ export class StreamReconciler {
     return triples;
   }
 
-  /** One query per group and chunk; a group with healingOptions' queryChunkSize reads that many resources at a time. */
+  /**
+   * The scope first (which of the resources are in scope of the entry), then the in-scope resources'
+   * triples: one query per group and chunk (a group with healingOptions' queryChunkSize reads that many
+   * resources at a time). Two light queries are several times faster on Virtuoso than one joining both.
+   */
   async #exportOf(entry: ExportEntry, resources: readonly NamedNode[], signal: AbortSignal | undefined): Promise<Quad[]> {
+    const inScope: NamedNode[] = [];
+    for (const chunk of chunks(resources, MAX_RESOURCES_PER_QUERY)) {
+      for (const row of await this.#read(this.#clients.source, scopeQuery(entry, this.#policy, { kind: 'resources', resources: chunk }), ['subject'], signal)) {
+        if (row.subject?.termType === 'NamedNode') inScope.push(namedNode(row.subject.value));
+      }
+    }
     const triples: Quad[] = [];
     for (const group of exportQueryGroups(entry)) {
       const chunkSize = Math.min(MAX_RESOURCES_PER_QUERY, group.queryChunkSize ?? MAX_RESOURCES_PER_QUERY);
-      for (const chunk of chunks(resources, chunkSize)) {
-        const query = exportQuery(entry, this.#policy, { kind: 'resources', resources: chunk }, { parts: group.parts });
+      for (const chunk of chunks(inScope, chunkSize)) {
+        const query = exportQuery(entry, this.#policy, { kind: 'inScope', resources: chunk }, { parts: group.parts });
         const rows = await this.#read(this.#clients.source, query, ['resource', 's', 'p', 'o'], signal);
         for (const { quad } of exportedTriplesFromRows(rows)) triples.push(quad);
       }

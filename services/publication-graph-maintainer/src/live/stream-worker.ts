@@ -242,6 +242,7 @@ export class StreamWorker {
     const startedAt = performance.now();
     const changed = pending.flatMap((record) => changedQuads(record.changesets));
     const result = await reconciler.reconcile(changed, signal);
+    const reconciledAt = performance.now();
     if (result.blankNodeQuads.size > 0 || result.diff.blankNodeTriples > 0) {
       logger.warn(
         { stream: this.stream, intakeSeqs, predicates: Object.fromEntries(result.blankNodeQuads), publishedBlankNodeTriples: result.diff.blankNodeTriples },
@@ -262,6 +263,7 @@ export class StreamWorker {
       deletes: result.diff.deletes.length,
       inserts: result.diff.inserts.length,
       outboxRecords,
+      reconcileMs: Math.round(reconciledAt - startedAt),
       durationMs: Math.round(performance.now() - startedAt),
     };
     if (this.#options.logBatches) logger.info(details, 'live batch applied');

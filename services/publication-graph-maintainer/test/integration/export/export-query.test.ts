@@ -638,19 +638,23 @@ describe('keyset paging (subjectRange)', () => {
     }
   });
 
-  it('two-step paging: scopeQuery pages with the client’s keyset pager, then exportQuery per chunk of resources', async () => {
+  it('two-step paging: scopeQuery pages with the client’s keyset pager, then exportQuery per chunk of resources (resources and inScope selections)', async () => {
     const [, , contactPoint] = organizations.entries as [ExportEntry, ExportEntry, ExportEntry];
     for (const [entry, policy, stream] of [
       [organizations.entries[0]!, orgPolicy, STREAM_LIST[0]!],
       [contactPoint, orgPolicy, STREAM_LIST[0]!],
     ] as const) {
       const pairs = new Set<string>();
+      const scoped = new Set<string>();
       const pages = client.selectPaged((page) => scopeQuery(entry, policy, { kind: 'subjectRange', ...(page.after ? { after: page.after as NamedNode } : {}), limit: page.limit }), { key: 'subject', pageSize: 6 });
       for await (const page of pages) {
         const resources = page.map((row) => row.subject as NamedNode);
         for (const triple of await exportRows(exportQuery(entry, policy, { kind: 'resources', resources }))) if (mine(triple.resource)) pairs.add(pairKey(triple));
+        // The same resources as an inScope selection (no scope part): the same triples.
+        for (const triple of await exportRows(exportQuery(entry, policy, { kind: 'inScope', resources }))) if (mine(triple.resource)) scoped.add(pairKey(triple));
       }
       expect(sorted(pairs)).toEqual(sorted(reference(stream, dump).pairs.get(entry.index)!));
+      expect(sorted(scoped)).toEqual(sorted(pairs));
     }
   });
 });
