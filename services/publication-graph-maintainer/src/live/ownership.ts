@@ -4,7 +4,8 @@
  *
  * A triple `s p o` is OWNED by the resource `s` (every triple of a resource is its own: its types, its
  * configured properties, and leftovers that are no longer configured), and by the IRI `o` when `^p` is
- * an inverse property of some entry of the stream (the export of `o` includes `s p o`). So a resource
+ * an inverse property of some entry of the stream (the export of `o` includes `s p o`) — by `o` alone
+ * when no entry exports `p` forward. So a resource
  * matched by several entries is diffed once across all of them, and anything published about it that no
  * entry exports any more is removed.
  *
@@ -37,8 +38,14 @@ export function exportShape(config: ExportConfig): ExportShape {
 
 /** Whether the triple is owned by a resource of `resources` (IRIs). */
 export function isOwned(triple: Quad, resources: ReadonlySet<string>, shape: ExportShape): boolean {
-  if (triple.subject.termType === 'NamedNode' && resources.has(triple.subject.value)) return true;
-  return triple.object.termType === 'NamedNode' && resources.has(triple.object.value) && shape.inverse.has(triple.predicate.value);
+  const predicate = triple.predicate.value;
+  const objectOwns = triple.object.termType === 'NamedNode' && shape.inverse.has(predicate);
+  if (objectOwns && resources.has(triple.object.value)) return true;
+  // A predicate exported only inversely belongs to its IRI object alone: the subject (a member of an
+  // organisation, say) has nothing to say about it, so reconciling the subject never reads the
+  // object's export to keep it (healing visits every member otherwise).
+  if (objectOwns && !shape.forward.has(predicate)) return false;
+  return triple.subject.termType === 'NamedNode' && resources.has(triple.subject.value);
 }
 
 /** The triples owned by `resources`. */

@@ -41,6 +41,15 @@ describe('ownership filter', () => {
     expect(isOwned(t('org9', 'site', 'p1'), R, shape)).toBe(false);
   });
 
+  it('a predicate exported only inversely belongs to its object alone, not to its subject', () => {
+    const inverseOnly = exportShape(parseExportConfig({ export: [{ type: `${EX}Org`, properties: [`^${EX}memberOf`] }] }));
+    expect(isOwned(t('p1', 'memberOf', 'org2'), R, inverseOnly)).toBe(false);
+    expect(isOwned(t('p1', 'memberOf', 'org1'), R, inverseOnly)).toBe(true);
+    expect(isOwned(t('p1', 'memberOf', literal('org2')), R, inverseOnly)).toBe(true);
+    // Exported forward by some entry too (above: Person memberOf): the subject owns it as well.
+    expect(isOwned(t('p1', 'memberOf', 'org2'), R, shape)).toBe(true);
+  });
+
   it('triples of resources outside R are not owned', () => {
     expect(isOwned(t('org2', 'name', literal('y')), R, shape)).toBe(false);
     expect(isOwned(quad(blankNode('b'), n('memberOf'), n('org2')), R, shape)).toBe(false);
