@@ -5,10 +5,20 @@
  */
 import { joinSparql, literal, namedNode, sparql, type NamedNode, type SparqlText } from '@delta-producer/core';
 
-function ownerBranches(publicationGraph: NamedNode, inversePredicates: Iterable<string>): SparqlText {
+/** Predicates owned by their objects: `inverse` (owned by the object too); `inverseOnly` (by the object alone, ownership.ts). */
+export interface OwnerPredicates {
+  inverse: Iterable<string>;
+  inverseOnly: Iterable<string>;
+}
+
+function ownerBranches(publicationGraph: NamedNode, predicates: OwnerPredicates): SparqlText {
+  const inverseOnly = [...predicates.inverseOnly].sort().map((iri) => namedNode(iri));
+  // A subject owns its triples, except those of a predicate exported only inversely with an IRI object.
+  const subjectFilter = inverseOnly.length > 0 ? sparql` FILTER(!isIRI(?dpO) || ?dpP NOT IN (${joinSparql(inverseOnly.map((predicate) => sparql`${predicate}`), ', ')}))` : sparql``;
+  const inversePredicates = predicates.inverse;
   return joinSparql(
     [
-      sparql`{ GRAPH ${publicationGraph} { ?resource ?dpP ?dpO } }`,
+      sparql`{ GRAPH ${publicationGraph} { ?resource ?dpP ?dpO }${subjectFilter} }`,
       ...[...inversePredicates].sort().map((iri) => sparql`{ GRAPH ${publicationGraph} { ?dpS ${namedNode(iri)} ?resource } }`),
     ],
     '\n  UNION ',
@@ -16,18 +26,18 @@ function ownerBranches(publicationGraph: NamedNode, inversePredicates: Iterable<
 }
 
 /** Rows ?resource: the next `limit` owners after `after`, ordered by STR(). */
-export function publicationOwnersPageQuery(publicationGraph: NamedNode, inversePredicates: Iterable<string>, after: NamedNode | undefined, limit: number): SparqlText {
+export function publicationOwnersPageQuery(publicationGraph: NamedNode, predicates: OwnerPredicates, after: NamedNode | undefined, limit: number): SparqlText {
   const keyset = after ? sparql`\n  FILTER(STR(?resource) > ${literal(after.value)})` : sparql``;
   return sparql`SELECT DISTINCT ?resource WHERE {
-  ${ownerBranches(publicationGraph, inversePredicates)}
+  ${ownerBranches(publicationGraph, predicates)}
   FILTER(isIRI(?resource))${keyset}
 } ORDER BY STR(?resource) LIMIT ${limit}`;
 }
 
 /** Row ?count: how many resources own a published triple. */
-export function publicationOwnersCountQuery(publicationGraph: NamedNode, inversePredicates: Iterable<string>): SparqlText {
+export function publicationOwnersCountQuery(publicationGraph: NamedNode, predicates: OwnerPredicates): SparqlText {
   return sparql`SELECT (COUNT(DISTINCT ?resource) AS ?count) WHERE {
-  ${ownerBranches(publicationGraph, inversePredicates)}
+  ${ownerBranches(publicationGraph, predicates)}
   FILTER(isIRI(?resource))
 }`;
 }

@@ -18,7 +18,7 @@ import type { MaintainerStreamConfig } from '../config/index.js';
 import { createSourceGraphPolicy, scopeQuery, type SourceGraphPolicy } from '../export/index.js';
 import type { Outbox } from '../live/apply.js';
 import type { StreamReconciler } from '../live/reconcile.js';
-import { publicationOwnersCountQuery, publicationOwnersPageQuery } from './healing-queries.js';
+import { publicationOwnersCountQuery, publicationOwnersPageQuery, type OwnerPredicates } from './healing-queries.js';
 import { mergeResourceLists, type ResourceList } from './resource-merge.js';
 import { countInScope, countRows, listPageSize, type TaskProgress } from './scope-reads.js';
 
@@ -84,13 +84,12 @@ function iriRows(rows: readonly Record<string, { termType: string; value: string
 }
 
 /** The keyset lists: each entry's in-scope resources, and the owners of published triples. */
-export function healingLists(stream: MaintainerStreamConfig, policy: SourceGraphPolicy, clients: HealingRunOptions['clients'], inverse: Iterable<string>): ResourceList[] {
+export function healingLists(stream: MaintainerStreamConfig, policy: SourceGraphPolicy, clients: HealingRunOptions['clients'], ownerPredicates: OwnerPredicates): ResourceList[] {
   const publicationGraph = namedNode(stream.publicationGraph);
-  const inversePredicates = [...inverse];
   const sourcePage = listPageSize(clients.source);
   const publicationPage = listPageSize(clients.publication);
-  const entryLists = stream.exportConfig.entries.map((entry, index): ResourceList => ({
-    name: `${ENTRY_LIST_PREFIX}${index}`,
+  const entryLists = stream.exportConfig.entries.map((entry): ResourceList => ({
+    name: `${ENTRY_LIST_PREFIX}${entry.index}`,
     pageSize: sourcePage,
     nextPage: async (after, signal) => {
       const query = scopeQuery(entry, policy, { kind: 'subjectRange', limit: sourcePage, ...(after ? { after } : {}) });
@@ -101,7 +100,7 @@ export function healingLists(stream: MaintainerStreamConfig, policy: SourceGraph
     name: PUBLICATION_LIST,
     pageSize: publicationPage,
     nextPage: async (after, signal) => {
-      const query = publicationOwnersPageQuery(publicationGraph, inversePredicates, after, publicationPage);
+      const query = publicationOwnersPageQuery(publicationGraph, ownerPredicates, after, publicationPage);
       return iriRows(await clients.publication.selectAll(query, { sudo: true, ...(signal ? { signal } : {}) }), 'resource');
     },
   };
@@ -111,27 +110,25 @@ export function healingLists(stream: MaintainerStreamConfig, policy: SourceGraph
 export async function runHealing(options: HealingRunOptions, signal?: AbortSignal): Promise<HealingResult> {
   const { stream, reconciler, outbox, logger } = options;
   const policy = createSourceGraphPolicy(stream.sourceGraphPolicy);
-  const inverse = reconciler.shape.inverse;
-  const total = (await countInScope(options.clients.source, stream, policy)) + (await countRows(options.clients.publication, publicationOwnersCountQuery(namedNode(stream.publicationGraph), inverse)));
+  const { inverse, forward } = reconciler.shape;
+  const owners: OwnerPredicates = { inverse, inverseOnly: [...inverse].filter((predicate) => !forward.has(predicate)) };
+  const total = (await countInScope(options.clients.source, stream, policy)) + (await countRows(options.clients.publication, publicationOwnersCountQuery(namedNode(stream.publicationGraph), owners)));
   const tally = emptyTally();
   let processed = 0;
   let batches = 0;
   await options.onProgress?.({ processed, total });
-  const entryTypes = stream.exportConfig.entries.map((entry) => entry.type);
-  for await (const batch of mergeResourceLists(healingLists(stream, policy, options.clients, inverse), options.pageSize, signal)) {
-    const typed = new Map<string, NamedNode[]>();
+  for await (const batch of mergeResourceLists(healingLists(stream, policy, options.clients, owners), options.pageSize, signal)) {
+    const inScope = new Map<number, NamedNode[]>();
     for (const { resource, lists } of batch) {
       for (const list of lists) {
         if (!list.startsWith(ENTRY_LIST_PREFIX)) continue;
-        const type = entryTypes[Number(list.slice(ENTRY_LIST_PREFIX.length))]!;
-        const members = typed.get(type) ?? [];
-        if (!members.includes(resource)) members.push(resource);
-        typed.set(type, members);
+        const index = Number(list.slice(ENTRY_LIST_PREFIX.length));
+        inScope.set(index, [...(inScope.get(index) ?? []), resource]);
       }
     }
     const result = await reconciler.reconcileResources(
       batch.map(({ resource }) => resource),
-      { typed, ...(signal ? { signal } : {}) },
+      { inScope, ...(signal ? { signal } : {}) },
     );
     const { deletes, inserts } = result.diff;
     if (deletes.length + inserts.length > 0) {

@@ -103,20 +103,23 @@ export class StreamReconciler {
    * Steps 2–4 for the given resources (healing: every in-scope resource and every owner of a
    * published triple, page by page). The diff covers exactly the triples these resources own.
    */
-  async reconcileResources(resources: readonly NamedNode[], options: { typed?: ReadonlyMap<string, readonly NamedNode[]>; signal?: AbortSignal } = {}): Promise<ReconcileResult> {
-    return this.#reconcileCandidates([...resources].sort(byValue), new Map(), options.signal, options.typed);
+  async reconcileResources(resources: readonly NamedNode[], options: { inScope?: ReadonlyMap<number, readonly NamedNode[]>; signal?: AbortSignal } = {}): Promise<ReconcileResult> {
+    return this.#reconcileCandidates([...resources].sort(byValue), new Map(), options.signal, options.inScope);
   }
 
-  /** `known`: the resources' entry types, when the caller knows them (healing's lists); else the prefilter finds them. */
-  async #reconcileCandidates(candidates: readonly NamedNode[], blankNodeQuads: Map<string, number>, signal: AbortSignal | undefined, known?: ReadonlyMap<string, readonly NamedNode[]>): Promise<ReconcileResult> {
+  /**
+   * `inScope`: per entry index, the resources known to be in its scope (healing's lists, read just
+   * before); without it the prefilter finds the candidates' types and each entry's scope is read.
+   */
+  async #reconcileCandidates(candidates: readonly NamedNode[], blankNodeQuads: Map<string, number>, signal: AbortSignal | undefined, inScope?: ReadonlyMap<number, readonly NamedNode[]>): Promise<ReconcileResult> {
     const empty: TripleDiff = { deletes: [], inserts: [], blankNodeTriples: 0 };
     if (candidates.length === 0) return { diff: empty, candidates: 0, resources: 0, outsideOwners: 0, blankNodeQuads };
 
-    const { resources, typed } = known ? { resources: candidates, typed: known } : await this.#prefilter(candidates, signal);
+    const { resources, typed } = inScope ? { resources: candidates, typed: undefined } : await this.#prefilter(candidates, signal);
     if (resources.length === 0) return { diff: empty, candidates: candidates.length, resources: 0, outsideOwners: 0, blankNodeQuads };
 
     const inR = new Set(resources.map((resource) => resource.value));
-    const expected = ownedTriples(await this.#expected(typed, signal), inR, this.#shape);
+    const expected = ownedTriples(inScope ? await this.#expectedInScope(inScope, signal) : await this.#expected(typed!, signal), inR, this.#shape);
     const current = ownedTriples(await this.#current(resources, signal), inR, this.#shape);
     let diff = diffTriples(expected, current, { graph: this.#publicationGraph });
 
@@ -194,10 +197,19 @@ export class StreamReconciler {
     return triples;
   }
 
+  /** Export(source) of resources known to be in scope, per entry index. */
+  async #expectedInScope(inScope: ReadonlyMap<number, readonly NamedNode[]>, signal: AbortSignal | undefined): Promise<Quad[]> {
+    const triples: Quad[] = [];
+    for (const entry of this.#stream.exportConfig.entries) {
+      const resources = inScope.get(entry.index) ?? [];
+      if (resources.length > 0) triples.push(...(await this.#exportInScope(entry, resources, signal)));
+    }
+    return triples;
+  }
+
   /**
    * The scope first (which of the resources are in scope of the entry), then the in-scope resources'
-   * triples: one query per group and chunk (a group with healingOptions' queryChunkSize reads that many
-   * resources at a time). Two light queries are several times faster on Virtuoso than one joining both.
+   * triples. Two light queries are several times faster on Virtuoso than one joining both.
    */
   async #exportOf(entry: ExportEntry, resources: readonly NamedNode[], signal: AbortSignal | undefined): Promise<Quad[]> {
     const inScope: NamedNode[] = [];
@@ -206,6 +218,11 @@ export class StreamReconciler {
         if (row.subject?.termType === 'NamedNode') inScope.push(namedNode(row.subject.value));
       }
     }
+    return this.#exportInScope(entry, inScope, signal);
+  }
+
+  /** One query per group and chunk (a group with healingOptions' queryChunkSize reads that many resources at a time). */
+  async #exportInScope(entry: ExportEntry, inScope: readonly NamedNode[], signal: AbortSignal | undefined): Promise<Quad[]> {
     const triples: Quad[] = [];
     for (const group of exportQueryGroups(entry)) {
       const chunkSize = Math.min(MAX_RESOURCES_PER_QUERY, group.queryChunkSize ?? MAX_RESOURCES_PER_QUERY);
