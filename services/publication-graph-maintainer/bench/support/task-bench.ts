@@ -12,7 +12,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { createSparqlClient, CREATORS, JobRepository, literal, namedNode, quad, TASK_OPERATIONS, type SparqlClient } from '@delta-producer/core';
+import { createSparqlClient, CREATORS, JobRepository, literal, namedNode, PREDICATES, quad, STATUS, TASK_OPERATIONS, type SparqlClient } from '@delta-producer/core';
 import { benchSizes, forEachStore, freePort, repositoryRoot, type BenchStore } from '../../../../bench/support/stores.js';
 import { mb, printTable, writeResults, type Row } from '../../../../bench/support/report.js';
 import { BASE, benchConfig, GRAPHS, organisationQuads, schemeQuads, TRIPLES_PER_RESOURCE, VOCAB } from './bench-stream.js';
@@ -87,7 +87,7 @@ async function peakRssBytes(pid: number): Promise<number> {
 /** Starts main.ts, schedules one task, waits for its end; returns wall time (creation → success) and peak RSS. */
 async function runTask(store: BenchStore, env: Record<string, string>, kind: TaskBenchKind): Promise<{ ms: number; peakRss: number; status: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], { cwd: repositoryRoot, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [MAIN], { cwd: repositoryRoot, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', process.env.BENCH_SERVICE_OUTPUT ? 'inherit' : 'ignore', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
     for (let attempt = 0; ; attempt++) {
@@ -103,6 +103,9 @@ async function runTask(store: BenchStore, env: Record<string, string>, kind: Tas
     const jobs = new JobRepository(client);
     const started = performance.now();
     const created = await jobs.createJobWithTask({ graph: GRAPHS.jobs, creator: CREATORS.jobsInitiator, jobOperation: `${BASE}ops/${kind === 'initialSync' ? 'initial-sync' : 'healing'}`, taskOperation: TASK_OPERATIONS[kind], jobUuid: randomUUID(), taskUuid: randomUUID() });
+    // What the delta-notifier posts for that write: the scheduled status.
+    const delta = [{ inserts: [{ subject: { type: 'uri', value: created!.task }, predicate: { type: 'uri', value: PREDICATES.status }, object: { type: 'uri', value: STATUS.scheduled }, graph: { type: 'uri', value: GRAPHS.jobs } }], deletes: [] }];
+    await fetch(`http://127.0.0.1:${port}/delta`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(delta) });
     for (;;) {
       const rows = await client.select(`SELECT ?status WHERE { GRAPH <${GRAPHS.jobs}> { <${created!.task}> <http://www.w3.org/ns/adms#status> ?status } }`);
       const status = rows[0]?.status?.value.split('/').at(-1) ?? 'unknown';
@@ -127,7 +130,7 @@ export async function runTaskBench(kind: TaskBenchKind): Promise<void> {
       const copyGraph = `${BASE}graphs/raw-copy/${run}`;
       const client = createSparqlClient({ endpoint: store.endpoint, timeoutMs: 3_600_000 });
       const { env, dir } = await benchConfig(store.endpoint, { publicationGraph });
-      env.LOG_LEVEL = 'warn';
+      env.LOG_LEVEL = process.env.BENCH_SERVICE_OUTPUT ? 'info' : 'warn';
       try {
         const load = await timed(() => loadSource(client, resources, run));
         const row: Row = { store: store.kind, triples: resources * TRIPLES_PER_RESOURCE, 'load s': Math.round(load.ms / 100) / 10 };

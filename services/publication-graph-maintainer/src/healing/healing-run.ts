@@ -117,7 +117,11 @@ export async function runHealing(options: HealingRunOptions, signal?: AbortSigna
   let processed = 0;
   let batches = 0;
   await options.onProgress?.({ processed, total });
+  const timings = { listMs: 0, reconcileMs: 0, applyMs: 0 };
+  let mark = performance.now();
   for await (const batch of mergeResourceLists(healingLists(stream, policy, options.clients, owners), options.pageSize, signal)) {
+    timings.listMs += performance.now() - mark;
+    mark = performance.now();
     const inScope = new Map<number, NamedNode[]>();
     for (const { resource, lists } of batch) {
       for (const list of lists) {
@@ -130,16 +134,21 @@ export async function runHealing(options: HealingRunOptions, signal?: AbortSigna
       batch.map(({ resource }) => resource),
       { inScope, ...(signal ? { signal } : {}) },
     );
+    timings.reconcileMs += performance.now() - mark;
+    mark = performance.now();
     const { deletes, inserts } = result.diff;
     if (deletes.length + inserts.length > 0) {
       await outbox.commit([options.intakePosition, options.intakePosition], result.diff, signal, 'healing');
       tallyChanges(tally, deletes, 'deleted');
       tallyChanges(tally, inserts, 'inserted');
     }
+    timings.applyMs += performance.now() - mark;
     processed += batch.length;
     batches += 1;
     logger.debug({ stream: stream.name, processed, total, deletes: deletes.length, inserts: inserts.length }, 'healing batch applied');
     await options.onProgress?.({ processed, total: Math.max(total, processed) });
+    mark = performance.now();
   }
+  logger.info({ stream: stream.name, resources: processed, batches, inserted: tally.inserted, deleted: tally.deleted, ...Object.fromEntries(Object.entries(timings).map(([key, ms]) => [key, Math.round(ms)])) }, 'healing pass done');
   return { ...tally, resources: processed, batches };
 }
