@@ -2,7 +2,7 @@
  * What running a task means for each kind, given the stream's parts:
  * - healing: one healing run through the outbox (healing-run.ts);
  * - initial sync: into an empty publication graph, the copy of initial-sync-run.ts, its result counted
- *   per predicate and type (published triples after minus before); into a graph that is not empty (a
+ *   per predicate and type (the published triples afterwards); into a graph that is not empty (a
  *   re-run, or a run resumed after a crash) a healing run instead, so it converges to Export(source)
  *   whatever an earlier attempt left behind.
  */
@@ -58,8 +58,8 @@ export function createTaskExecutors(parts: TaskExecutorParts): Record<TaskKind, 
       logger.info({ stream: stream.name, task: context.task.uri }, 'publication graph is not empty: the initial sync converges it as healing does');
       return healing(context);
     }
+    // The graph is empty (checked above): the counts afterwards are what the sync inserted.
     const count = () => Promise.all([countsBy(clients.publication, publicationPredicateCountsQuery(publicationGraph), 'p'), countsBy(clients.publication, publicationTypeCountsQuery(publicationGraph), 'type')]);
-    const [before, beforeTypes] = await count();
     const copied = await runInitialSync(
       {
         stream,
@@ -74,7 +74,7 @@ export function createTaskExecutors(parts: TaskExecutorParts): Record<TaskKind, 
     );
     logger.info({ stream: stream.name, task: context.task.uri, copy: parts.serverSideInitialSync ? 'server-side' : 'streamed', resources: copied.resources, triplesWritten: copied.triplesWritten }, 'initial sync copied the export');
     const [after, afterTypes] = await count();
-    return tallyFromCounts(before, after, beforeTypes, afterTypes);
+    return tallyFromCounts(new Map(), after, new Map(), afterTypes);
   };
   return { initialSync, healing };
 }
