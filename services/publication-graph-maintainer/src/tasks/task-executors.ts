@@ -32,19 +32,14 @@ async function countsBy(client: SparqlClient, query: Parameters<SparqlClient['se
   return new Map(rows.flatMap((row) => (row[key]?.termType === 'NamedNode' ? [[row[key]!.value, Number(row.count?.value ?? 0)] as [string, number]] : [])));
 }
 
-/** The tally of an initial sync from counts before and after (it only inserts). */
-function tallyFromCounts(before: Map<string, number>, after: Map<string, number>, beforeTypes: Map<string, number>, afterTypes: Map<string, number>): ChangeTally {
+/** The tally of an initial sync into an empty graph: everything published was inserted. */
+function tallyFromCounts(predicates: Map<string, number>, types: Map<string, number>): ChangeTally {
   const tally = emptyTally();
-  for (const [predicate, count] of after) {
-    const inserted = count - (before.get(predicate) ?? 0);
-    if (inserted <= 0) continue;
+  for (const [predicate, inserted] of predicates) {
     tally.byPredicate.set(predicate, { inserted, deleted: 0 });
     tally.inserted += inserted;
   }
-  for (const [type, count] of afterTypes) {
-    const inserted = count - (beforeTypes.get(type) ?? 0);
-    if (inserted > 0) tally.byType.set(type, { inserted, deleted: 0 });
-  }
+  for (const [type, inserted] of types) tally.byType.set(type, { inserted, deleted: 0 });
   return tally;
 }
 
@@ -74,7 +69,7 @@ export function createTaskExecutors(parts: TaskExecutorParts): Record<TaskKind, 
     );
     logger.info({ stream: stream.name, task: context.task.uri, copy: parts.serverSideInitialSync ? 'server-side' : 'streamed', resources: copied.resources, triplesWritten: copied.triplesWritten }, 'initial sync copied the export');
     const [after, afterTypes] = await count();
-    return tallyFromCounts(new Map(), after, new Map(), afterTypes);
+    return tallyFromCounts(after, afterTypes);
   };
   return { initialSync, healing };
 }
