@@ -87,7 +87,7 @@ async function peakRssBytes(pid: number): Promise<number> {
 /** Starts main.ts, schedules one task, waits for its end; returns wall time (creation → success) and peak RSS. */
 async function runTask(store: BenchStore, env: Record<string, string>, kind: TaskBenchKind): Promise<{ ms: number; peakRss: number; status: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], { cwd: repositoryRoot, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', process.env.BENCH_SERVICE_OUTPUT ? 'inherit' : 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [MAIN], { cwd: repositoryRoot, env: { ...process.env, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '', ...env, PORT: String(port) }, stdio: ['ignore', process.env.BENCH_SERVICE_OUTPUT ? 'inherit' : 'ignore', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
     for (let attempt = 0; ; attempt++) {
