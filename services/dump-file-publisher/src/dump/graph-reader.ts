@@ -1,0 +1,112 @@
+/**
+ * Reads a publication graph subject by subject, in bounded memory, without trusting any result that may
+ * have been cut at the store's row limit (Virtuoso's ResultSetMaxRows, docs/virtuoso-quirks.md).
+ *
+ * - Subjects come in keyset pages ordered by `STR(?s)` (`FILTER(STR(?s) > after) … LIMIT n`): no
+ *   OFFSET (Virtuoso's sorted-rows limit), no count to reach (the lblod loop spun forever when the graph
+ *   shrank, pitfall 91), and a page shorter than `n` ends the read whatever happens to the graph.
+ * - Triples of a batch of subjects come from one `VALUES` query that must fit under the row limit; when
+ *   it may not (TruncatedResultError), the batch is halved. A single subject with that many triples is
+ *   read one predicate at a time.
+ * Blank-node subjects are never selected (`isIRI`); blank-node objects are returned and the writer
+ * skips them (docs/export-definition.md: blank nodes are skipped everywhere and counted).
+ */
+import {
+  namedNode,
+  quad as makeQuad,
+  sparql,
+  TruncatedResultError,
+  literal,
+  type NamedNode,
+  type Quad,
+  type SparqlClient,
+  type Term,
+} from '@delta-producer/core';
+
+export class OversizedResourceError extends Error {
+  override readonly name = 'OversizedResourceError';
+  constructor(
+    readonly subject: string,
+    readonly predicate: string,
+    readonly maxRows: number,
+  ) {
+    super(`<${subject}> has ${maxRows} or more values of <${predicate}>: more than one query can return (SPARQL_MAX_ROWS ${maxRows})`);
+  }
+}
+
+export interface GraphReaderOptions {
+  /** Subjects per keyset page (below the store's row limit). */
+  subjectPageSize: number;
+  /** Subjects per triple query. */
+  subjectBatchSize: number;
+  signal?: AbortSignal;
+}
+
+export class GraphReader {
+  constructor(
+    private readonly client: SparqlClient,
+    private readonly options: GraphReaderOptions,
+  ) {}
+
+  /** Pages of subject IRIs in `STR` order. */
+  async *subjectPages(graph: string): AsyncGenerator<NamedNode[]> {
+    const g = namedNode(graph);
+    const pages = this.client.selectPaged(
+      (page) => {
+        const after = page.after ? sparql`FILTER(STR(?s) > ${literal(page.after.value)})` : sparql``;
+        // GROUP BY rather than DISTINCT: both stores accept ORDER BY on an expression of the group key.
+        return sparql`SELECT ?s WHERE { GRAPH ${g} { ?s ?p ?o } FILTER(isIRI(?s)) ${after} } GROUP BY ?s ORDER BY STR(?s) LIMIT ${page.limit}`;
+      },
+      { key: 's', pageSize: this.options.subjectPageSize, signal: this.options.signal, sudo: true },
+    );
+    for await (const rows of pages) {
+      yield rows.map((row) => row.s).filter((term): term is NamedNode => term?.termType === 'NamedNode');
+    }
+  }
+
+  /** Triples of the subjects, one batch at a time, grouped per subject in the order given. */
+  async *triplesOf(graph: string, subjects: readonly NamedNode[]): AsyncGenerator<Quad[][]> {
+    for (let start = 0; start < subjects.length; start += this.options.subjectBatchSize) {
+      yield await this.batch(graph, subjects.slice(start, start + this.options.subjectBatchSize));
+    }
+  }
+
+  private async batch(graph: string, subjects: readonly NamedNode[]): Promise<Quad[][]> {
+    if (subjects.length === 0) return [];
+    const g = namedNode(graph);
+    try {
+      const rows = await this.client.selectAll(sparql`SELECT ?s ?p ?o WHERE { VALUES ?s { ${subjects} } GRAPH ${g} { ?s ?p ?o } }`, { signal: this.options.signal, sudo: true });
+      const bySubject = new Map<string, Quad[]>(subjects.map((subject) => [subject.value, []]));
+      for (const row of rows) {
+        const { s, p, o } = row;
+        if (s?.termType !== 'NamedNode' || p?.termType !== 'NamedNode' || !o) continue;
+        bySubject.get(s.value)?.push(makeQuad(s, p, o as Quad['object']));
+      }
+      return [...bySubject.values()];
+    } catch (error) {
+      if (!(error instanceof TruncatedResultError)) throw error;
+      if (subjects.length === 1) return [await this.bigSubject(graph, subjects[0]!)];
+      const half = Math.ceil(subjects.length / 2);
+      return [...(await this.batch(graph, subjects.slice(0, half))), ...(await this.batch(graph, subjects.slice(half)))];
+    }
+  }
+
+  /** One subject with at least a row limit of triples: one query per predicate. */
+  private async bigSubject(graph: string, subject: NamedNode): Promise<Quad[]> {
+    const g = namedNode(graph);
+    const call = { signal: this.options.signal, sudo: true };
+    const predicates = await this.client.selectAll(sparql`SELECT DISTINCT ?p WHERE { GRAPH ${g} { ${subject} ?p ?o } }`, call);
+    const quads: Quad[] = [];
+    for (const { p } of predicates) {
+      if (p?.termType !== 'NamedNode') continue;
+      try {
+        const rows = await this.client.selectAll(sparql`SELECT ?o WHERE { GRAPH ${g} { ${subject} ${p} ?o } }`, call);
+        for (const { o } of rows) if (o) quads.push(makeQuad(subject, p, o as Term as Quad['object']));
+      } catch (error) {
+        if (error instanceof TruncatedResultError) throw new OversizedResourceError(subject.value, p.value, this.client.maxRows);
+        throw error;
+      }
+    }
+    return quads;
+  }
+}
