@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.config.js', '**/config/**/*.ts', '**/config.ts', '**/test/**/*.ts', 'scripts/**', 'services/*/test/**', 'bench/**'],
+    files: ['*.config.js', '**/config/**/*.ts', '**/config.ts', '**/test/**/*.ts', 'scripts/**', 'services/*/test/**', 'bench/**', 'services/*/bench/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -6,6 +6,7 @@
  */
 import type { Quad } from '@delta-producer/core';
 import type { GraphReader } from './graph-reader.js';
+import { prefetchOne } from './prefetch.js';
 import { writeTurtleFile } from './turtle-file.js';
 
 export interface DumpProgress {
@@ -23,10 +24,10 @@ export async function dumpGraph(input: { reader: GraphReader; graph: string; pat
   const progress: DumpProgress = { subjects: 0, triples: 0 };
   const skippedBlankNodes: Record<string, number> = {};
   async function* quads(): AsyncGenerator<Quad> {
-    for await (const subjects of input.reader.subjectPages(input.graph)) {
-      for await (const groups of input.reader.triplesOf(input.graph, subjects)) {
+    for await (const subjects of prefetchOne(input.reader.subjectPages(input.graph))) {
+      for await (const groups of prefetchOne(input.reader.triplesOf(input.graph, subjects))) {
         for (const group of groups) {
-          progress.subjects += 1;
+          if (group.length > 0) progress.subjects += 1;
           for (const quad of group) {
             if (quad.object.termType === 'BlankNode') {
               skippedBlankNodes[quad.predicate.value] = (skippedBlankNodes[quad.predicate.value] ?? 0) + 1;

@@ -43,10 +43,15 @@ export interface GraphReaderOptions {
 }
 
 export class GraphReader {
+  /** Subjects per triple query now: the configured size, lowered while batches reach the row limit. */
+  private batchSize: number;
+
   constructor(
     private readonly client: SparqlClient,
     private readonly options: GraphReaderOptions,
-  ) {}
+  ) {
+    this.batchSize = options.subjectBatchSize;
+  }
 
   /** Pages of subject IRIs in `STR` order. */
   async *subjectPages(graph: string): AsyncGenerator<NamedNode[]> {
@@ -64,12 +69,24 @@ export class GraphReader {
     }
   }
 
-  /** Triples of the subjects, one batch at a time, grouped per subject in the order given. */
+  /**
+   * Triples of the subjects, one batch at a time, grouped per subject in the order given. A batch that
+   * reached the row limit was halved; later batches start at the size that last fitted, and grow back
+   * after a batch well under the limit (10 triples per subject × 1000 subjects would otherwise cost a
+   * wasted, cut query per batch).
+   */
   async *triplesOf(graph: string, subjects: readonly NamedNode[]): AsyncGenerator<Quad[][]> {
-    for (let start = 0; start < subjects.length; start += this.options.subjectBatchSize) {
-      yield await this.batch(graph, subjects.slice(start, start + this.options.subjectBatchSize));
+    let start = 0;
+    while (start < subjects.length) {
+      const size = this.batchSize;
+      const groups = await this.batch(graph, subjects.slice(start, start + size));
+      start += size;
+      const rows = groups.reduce((sum, group) => sum + group.length, 0);
+      if (this.batchSize === size && rows < this.client.maxRows / 4) this.batchSize = Math.min(this.options.subjectBatchSize, size * 2);
+      yield groups;
     }
   }
+
 
   private async batch(graph: string, subjects: readonly NamedNode[]): Promise<Quad[][]> {
     if (subjects.length === 0) return [];
@@ -87,6 +104,7 @@ export class GraphReader {
       if (!(error instanceof TruncatedResultError)) throw error;
       if (subjects.length === 1) return [await this.bigSubject(graph, subjects[0]!)];
       const half = Math.ceil(subjects.length / 2);
+      this.batchSize = Math.min(this.batchSize, half);
       return [...(await this.batch(graph, subjects.slice(0, half))), ...(await this.batch(graph, subjects.slice(half)))];
     }
   }
