@@ -27,6 +27,8 @@ export interface PublisherSettings {
   subjectPageSize: number;
   subjectBatchSize: number;
   cleanupGracePeriodMs: number;
+  /** Without cleanupOldDumps: superseded dumps are kept this long (0 = for ever). */
+  supersededRetentionMs: number;
   /** `.partial` files older than this belong to a dead process. */
   staleTaskAfterMs: number;
 }
@@ -126,7 +128,7 @@ export class DumpPublisher {
       await this.deps.datasets.markSuperseded(previous, stream.dcatGraph, this.now()).catch((error: unknown) => logger.warn({ err: error, stream: stream.name, dataset: previous }, 'could not mark the previous dump superseded'));
     }
     const skipped = Object.values(result.skippedBlankNodes).reduce((sum, count) => sum + count, 0);
-    if (skipped > 0) logger.warn({ stream: stream.name, skippedByPredicate: result.skippedBlankNodes }, `${skipped} triples with a blank-node object were left out of the dump`);
+    if (skipped > 0) logger.warn({ stream: stream.name, skippedByPredicate: result.skippedBlankNodes }, `${skipped} triples with a blank node were left out of the dump`);
     return { ...result, dataset, issued, files, previous };
   }
 
@@ -143,17 +145,19 @@ export class DumpPublisher {
   }
 
   /**
-   * With `cleanupOldDumps`: removes superseded dumps whose successor is older than the grace period,
-   * metadata first, then their files. Always: removes `.partial` files of dead processes and files no
-   * metadata names that are older than the grace period (a crash between file and metadata).
+   * Removes superseded dumps, metadata first, then their files: with `cleanupOldDumps` once their
+   * successor is older than the grace period, else once it is older than the retention (the lblod
+   * publisher kept them for ever, pitfall 95). Always: removes `.partial` files of dead processes and
+   * files no metadata names that are older than the grace period (a crash between file and metadata).
    */
   async cleanUp(stream: DumpStream): Promise<{ removedDatasets: string[]; removedFiles: string[] }> {
     const { datasets, settings } = this.deps;
     const now = this.now();
     const removedDatasets: string[] = [];
     const removedFiles: string[] = [];
-    if (stream.cleanupOldDumps) {
-      for (const dataset of expiredDatasets(await datasets.datasets(this.graphsOf(stream)), now, settings.cleanupGracePeriodMs)) {
+    const keepMs = stream.cleanupOldDumps ? settings.cleanupGracePeriodMs : settings.supersededRetentionMs || undefined;
+    if (keepMs !== undefined) {
+      for (const dataset of expiredDatasets(await datasets.datasets(this.graphsOf(stream)), now, Math.max(keepMs, settings.cleanupGracePeriodMs))) {
         const physical = await datasets.remove(dataset, { dcatGraph: stream.dcatGraph, filesGraph: stream.filesGraph });
         removedDatasets.push(dataset.uri);
         for (const uri of physical) {

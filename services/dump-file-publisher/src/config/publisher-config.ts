@@ -15,6 +15,7 @@ import {
   invalidIriReason,
   iri,
   nonEmptyString,
+  numberish,
   parseConfig,
   readEnv,
   readJsonFile,
@@ -46,6 +47,7 @@ const envSchema = serviceEnvSchema.extend({
   TASK_SCAN_INTERVAL_MS: integerish({ min: 1000 }).default(60_000),
   STALE_TASK_AFTER_MS: integerish({ min: 1000 }).default(15 * 60_000),
   CLEANUP_GRACE_PERIOD_MS: integerish({ min: 0 }).default(60 * 60_000),
+  SUPERSEDED_DUMP_RETENTION_DAYS: numberish.refine((value) => value >= 0, 'must be 0 (keep for ever) or a positive number of days').default(30),
   DUMP_GZIP: booleanish.default(false),
   PING_DB_INTERVAL: integerish({ min: 1 }).default(2),
 });
@@ -67,6 +69,8 @@ export interface PublisherConfig {
   scanIntervalMs: number;
   staleTaskAfterMs: number;
   cleanupGracePeriodMs: number;
+  /** Without cleanupOldDumps, superseded dumps are removed this long after their successor (0 = never). */
+  supersededRetentionMs: number;
   pingIntervalSeconds: number;
   streams: DumpStream[];
   source: string;
@@ -120,6 +124,7 @@ export function loadPublisherConfig(rawEnv: NodeJS.ProcessEnv = process.env, war
     scanIntervalMs: env.TASK_SCAN_INTERVAL_MS,
     staleTaskAfterMs: env.STALE_TASK_AFTER_MS,
     cleanupGracePeriodMs: env.CLEANUP_GRACE_PERIOD_MS,
+    supersededRetentionMs: Math.round(env.SUPERSEDED_DUMP_RETENTION_DAYS * 86_400_000),
     pingIntervalSeconds: env.PING_DB_INTERVAL,
     streams,
     source: configPath,

@@ -1,8 +1,8 @@
 /**
  * One dump: the publication graph, read subject page by subject page (GraphReader), written as Turtle
  * (writeTurtleFile). Memory holds one batch of subjects' triples at a time. Triples with a blank-node
- * object are skipped and counted per predicate (the suite's one blank-node policy,
- * docs/export-definition.md); blank-node subjects are never selected.
+ * subject or object are skipped and counted per predicate (the suite's one blank-node policy,
+ * docs/export-definition.md): blank-node subjects are never selected and counted by one query.
  */
 import type { Quad } from '@delta-producer/core';
 import type { GraphReader } from './graph-reader.js';
@@ -16,7 +16,7 @@ export interface DumpProgress {
 
 export interface DumpResult extends DumpProgress {
   bytes: number;
-  /** Skipped triples with a blank-node object, per predicate. */
+  /** Skipped triples with a blank-node subject or object, per predicate. */
   skippedBlankNodes: Record<string, number>;
 }
 
@@ -42,5 +42,8 @@ export async function dumpGraph(input: { reader: GraphReader; graph: string; pat
     }
   }
   const bytes = await writeTurtleFile(input.path, quads());
+  for (const [predicate, count] of Object.entries(await input.reader.blankSubjectTriples(input.graph))) {
+    skippedBlankNodes[predicate] = (skippedBlankNodes[predicate] ?? 0) + count;
+  }
   return { ...progress, bytes, skippedBlankNodes };
 }

@@ -109,6 +109,15 @@ export class GraphReader {
     }
   }
 
+  /** Triples with a blank-node subject per predicate: never dumped, but counted for the warning. */
+  async blankSubjectTriples(graph: string): Promise<Record<string, number>> {
+    const rows = await this.client.selectAll(
+      sparql`SELECT ?p (COUNT(*) AS ?count) WHERE { GRAPH ${namedNode(graph)} { ?s ?p ?o } FILTER(isBlank(?s)) } GROUP BY ?p`,
+      { signal: this.options.signal, sudo: true },
+    );
+    return Object.fromEntries(rows.flatMap((row) => (row.p && row.count ? [[row.p.value, Number(row.count.value)] as const] : [])));
+  }
+
   /** One subject with at least a row limit of triples: one query per predicate. */
   private async bigSubject(graph: string, subject: NamedNode): Promise<Quad[]> {
     const g = namedNode(graph);

@@ -95,6 +95,11 @@ export class TaskRepository {
     return this.jobs.setStatus({ subject: task.uri, graph: task.graph, to: 'busy', from: ['busy'], now });
   }
 
+  /** busy → scheduled: a dump stopped by a shutdown, for whoever runs next. */
+  release(task: DumpTask): Promise<boolean> {
+    return this.jobs.setStatus({ subject: task.uri, graph: task.graph, to: 'scheduled', from: ['busy'] });
+  }
+
   finish(task: DumpTask, to: 'success' | 'failed'): Promise<boolean> {
     return this.jobs.setStatus({ subject: task.uri, graph: task.graph, to, from: ['busy'] });
   }

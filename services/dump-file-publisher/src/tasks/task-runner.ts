@@ -155,8 +155,10 @@ export class TaskRunner {
       await this.cleanUp(stream);
     } catch (error) {
       if (this.abort.signal.aborted) {
-        // Stopping: the task stays busy and is taken over after the stale time, by us or a replica.
-        log.warn('dump interrupted by shutdown; it restarts once the task is stale');
+        // Stopping: hand the task back (busy → scheduled) so a replica or the next start picks it up at
+        // once instead of after the stale time (the lblod publisher left it busy, pitfall 113).
+        const released = await tasks.release(task).catch(() => false);
+        log.warn({ released }, released ? 'dump interrupted by shutdown; the task is scheduled again' : 'dump interrupted by shutdown; the task is taken over once stale');
         return;
       }
       log.error({ err: error }, 'dump failed');

@@ -3,12 +3,11 @@
  * scan, as after a lost delta); the guarded scheduled → busy move lets exactly one of them dump it.
  * And a graph that shrinks while it is read ends the dump (the lblod loop waited for a count forever).
  */
-import { literal, namedNode, quad, type Quad } from '@delta-producer/core';
+import { readFile } from 'node:fs/promises';
+import { filePathOfShareUri, literal, namedNode, quad, STATUS, type Quad } from '@delta-producer/core';
 import { integrationEndpoint, type IntegrationEndpoint } from '../../../core/test/support/sparql-endpoint.js';
 import { DatasetRepository } from '../../src/metadata/dataset-repository.js';
-import { graphTriples, scheduleDump, startHookProxy, startPublisher, storeHelpers, testConfig, testStream, turtleTriples, waitForStatus } from './support.js';
-import { filePathOfShareUri } from '@delta-producer/core';
-import { readFile } from 'node:fs/promises';
+import { graphTriples, scheduleDump, startHookProxy, startPublisher, statusOf, storeHelpers, testConfig, testStream, turtleTriples, waitForStatus } from './support.js';
 
 let endpoint: IntegrationEndpoint;
 
@@ -60,6 +59,44 @@ test('a graph emptied while it is read: the dump ends with what it read', async 
     expect(turtleTriples(text).size).toBe(10);
     expect((await graphTriples(client, stream.targetGraph)).size).toBe(0);
   } finally {
+    await service.stop();
+    await proxy.close();
+  }
+});
+
+test('a shutdown in the middle of a dump hands the task back as scheduled', async () => {
+  const stream = testStream();
+  const { client, jobs } = storeHelpers(endpoint.url);
+  await client.insertData(quads(stream, 100));
+  let queries = 0;
+  let reached: () => void = () => undefined;
+  const reachedHold = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const proxy = await startHookProxy(endpoint.url, async (body) => {
+    if (!decodeURIComponent(body.replace(/\+/g, ' ')).includes('VALUES ?s')) return;
+    queries += 1;
+    if (queries === 2) {
+      reached();
+      await held;
+    }
+  });
+  const config = testConfig(endpoint.url, [{ ...stream, entry: { ...stream.entry, publicationGraphEndpoint: proxy.url } }], { EXPORT_TTL_BATCH_SIZE: '10', MAX_SUBJECT_COUNT: '20' });
+  const service = await startPublisher(config);
+  try {
+    const { task } = await scheduleDump(jobs, stream);
+    await service.runner.considerTasks([task]);
+    await reachedHold;
+    expect(await statusOf(client, task, stream.jobsGraph)).toBe(STATUS.busy);
+    await service.stop();
+    expect(await statusOf(client, task, stream.jobsGraph)).toBe(STATUS.scheduled);
+    expect(await new DatasetRepository(client).datasets({ subject: stream.subject, dcatGraph: stream.dcatGraph, filesGraph: stream.filesGraph })).toEqual([]);
+  } finally {
+    release();
     await service.stop();
     await proxy.close();
   }

@@ -151,3 +151,23 @@ describe('cleanupOldDumps', () => {
     }
   });
 });
+
+test('without cleanupOldDumps superseded dumps are kept for the retention (30 days by default), then removed', async () => {
+  const stream = testStream();
+  await seed(stream);
+  const config = testConfig(endpoint.url, [stream]);
+  const service = await startPublisher(config);
+  const { DumpPublisher } = await import('../../src/publisher.js');
+  const { silentLogger } = await import('./support.js');
+  const at = (offsetMs: number) =>
+    new DumpPublisher({ datasets: new DatasetRepository(storeHelpers(endpoint.url).client), readerClient: () => storeHelpers(endpoint.url).client, settings: config, logger: silentLogger(), now: () => new Date(Date.now() + offsetMs) });
+  try {
+    const first = await service.publisher.run(config.streams[0]!);
+    const second = await service.publisher.run(config.streams[0]!);
+    expect((await at(29 * 86_400_000).cleanUp(config.streams[0]!)).removedDatasets).toEqual([]);
+    expect((await at(31 * 86_400_000).cleanUp(config.streams[0]!)).removedDatasets).toEqual([first.dataset]);
+    expect((await datasetsOf(stream)).map((dataset) => dataset.uri)).toEqual([second.dataset]);
+  } finally {
+    await service.stop();
+  }
+});

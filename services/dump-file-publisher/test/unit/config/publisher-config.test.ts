@@ -52,6 +52,7 @@ describe('config.json (the lblod format, read unchanged)', () => {
       subjectPageSize: 9999,
       subjectBatchSize: 1000,
       cleanupGracePeriodMs: 3_600_000,
+      supersededRetentionMs: 30 * 86_400_000,
     });
   });
 
