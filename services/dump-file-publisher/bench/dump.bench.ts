@@ -2,11 +2,12 @@
  * Dump benchmark (not a test): `npm run bench -- dump`. For each store (BENCH_STORES) and size
  * (BENCH_SIZES, default 100k and 1M triples, 10 per subject, mixed literals): load the graph, read it
  * raw (OFFSET pages of 9 999 rows without ORDER BY, streamed and dropped: the fastest complete read
- * both stores allow), then dump it in a child process (bench/dump-child.ts) and report triples/s,
- * MB/s and the dump process's peak RSS. Targets (reported, never asserted): dump ≥ 0.7× the raw
+ * both stores allow), then dump it in a child process running the compiled service as production does
+ * (bench/dump-child.mjs; the bench runs `tsc -b` for it first) and report triples/s, MB/s and the dump
+ * process's peak RSS, next to the same process's RSS when it loads everything and dumps nothing. Targets (reported, never asserted): dump ≥ 0.7× the raw
  * read rate; peak RSS ≤ 150 MB at 1M triples.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,11 +73,19 @@ async function rawRead(endpoint: string, graph: string): Promise<{ rows: number;
   return { rows, seconds: (performance.now() - started) / 1000 };
 }
 
-function runDump(endpoint: string, graph: string, idle = false): Promise<{ triples: number; bytes: number; seconds: number; maxRssKb: number }> {
+interface DumpFigures {
+  triples: number;
+  bytes: number;
+  seconds: number;
+  maxRssKb: number;
+  peakHeapBytes: number;
+}
+
+function runDump(endpoint: string, graph: string, idle = false): Promise<DumpFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'dump-bench-'));
   const configPath = join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify({ 'http://bench.example/ops/deltaDumpFileCreation/bench': { dcatDataSetSubject: `${graph}/subject`, targetGraph: graph, fileBaseName: 'bench', targetDcatGraph: `${graph}/dcat`, targetFilesGraph: `${graph}/files` } }));
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=development', join(repositoryRoot, 'services/dump-file-publisher/bench/dump-child.ts')], {
+  const child = spawn(process.execPath, [join(repositoryRoot, 'services/dump-file-publisher/bench/dump-child.mjs')], {
     cwd: repositoryRoot,
     env: { ...process.env, BENCH_IDLE: idle ? '1' : '0', CONFIG_PATH: configPath, SHARE_DIR: join(dir, 'share'), MU_SPARQL_ENDPOINT: endpoint, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -88,7 +97,7 @@ function runDump(endpoint: string, graph: string, idle = false): Promise<{ tripl
       rmSync(dir, { recursive: true, force: true });
       const line = out.trim().split('\n').at(-1) ?? '';
       if (code !== 0) reject(new Error(`dump child exited with ${code}: ${out}`));
-      else resolve(JSON.parse(line) as { triples: number; bytes: number; seconds: number; maxRssKb: number });
+      else resolve(JSON.parse(line) as DumpFigures);
     });
   });
 }
@@ -119,6 +128,7 @@ async function benchStore(store: BenchStore): Promise<void> {
       'file MB': mb(dump.bytes),
       'dump peak RSS MB': Math.round(dump.maxRssKb / 1024),
       'idle process RSS MB': Math.round(idle.maxRssKb / 1024),
+      'dump peak heap MB': mb(dump.peakHeapBytes),
     });
     printTable('dump benchmark (targets: dump/raw ≥ 0.7, peak RSS ≤ 150 MB at 1M)', rows);
     const client = createSparqlClient({ endpoint: store.endpoint, timeoutMs: 600_000 });
@@ -126,6 +136,8 @@ async function benchStore(store: BenchStore): Promise<void> {
   }
 }
 
+// The dump process runs the compiled service (dist/), as production does.
+if (spawnSync('npx', ['tsc', '-b', 'services/dump-file-publisher'], { cwd: repositoryRoot, stdio: 'inherit' }).status !== 0) throw new Error('tsc -b services/dump-file-publisher failed');
 await forEachStore(benchStore);
 printTable('dump benchmark (targets: dump/raw ≥ 0.7, peak RSS ≤ 150 MB at 1M)', rows);
 console.log(`\nresults: ${writeResults('dump', rows)}`);
