@@ -67,7 +67,10 @@ export async function startDumpPublisher(config: PublisherConfig, logger: Logger
   // the lblod publisher) are repaired before anything else.
   const started = (async () => {
     await client.waitForEndpoint({ logger, maxDelayMs: config.pingIntervalSeconds * 1000, signal: abortStart.signal, sudo: true });
-    for (const stream of config.streams) await publisher.ensureOneHead(stream);
+    for (const stream of config.streams) {
+      // A failure here must not keep the runner from starting: every publish repairs heads again.
+      await publisher.ensureOneHead(stream).catch((error: unknown) => logger.error({ err: error, stream: stream.name }, 'could not check the dump heads at start-up; the next dump does'));
+    }
     runner.start();
   })().catch((error: unknown) => {
     if (!abortStart.signal.aborted) logger.error({ err: error }, 'start-up failed');
