@@ -5,8 +5,8 @@
  * - Subjects come in keyset pages ordered by `STR(?s)` (`FILTER(STR(?s) > after) … LIMIT n`): no
  *   OFFSET (Virtuoso's sorted-rows limit), no count to reach (the lblod loop spun forever when the graph
  *   shrank, pitfall 91), and a page shorter than `n` ends the read whatever happens to the graph.
- * - Triples of a batch of subjects come from one `VALUES` query that must fit under the row limit; when
- *   it may not (TruncatedResultError), the batch is halved. A single subject with that many triples is
+ * - Triples of a batch of subjects come from one `VALUES` query that must stay under the row limit; when
+ *   it reaches it (the answer may be cut), the batch is halved. A single subject with that many triples is
  *   read one predicate at a time.
  * Blank-node subjects are never selected (`isIRI`); blank-node objects are returned and the writer
  * skips them (docs/export-definition.md: blank nodes are skipped everywhere and counted).
@@ -15,6 +15,7 @@ import {
   namedNode,
   quad as makeQuad,
   sparql,
+  SparqlError,
   TruncatedResultError,
   literal,
   type NamedNode,
@@ -22,6 +23,9 @@ import {
   type SparqlClient,
   type Term,
 } from '@delta-producer/core';
+
+/** Attempts of one triple batch whose answer broke off (opening the request is retried by the client). */
+const MAX_BATCH_ATTEMPTS = 3;
 
 export class OversizedResourceError extends Error {
   override readonly name = 'OversizedResourceError';
@@ -88,25 +92,34 @@ export class GraphReader {
   }
 
 
-  private async batch(graph: string, subjects: readonly NamedNode[]): Promise<Quad[][]> {
+  /**
+   * One `VALUES` query, parsed row by row as it arrives (selectStream: no whole-body text and JSON tree
+   * in memory next to the quads). A result that reaches the row limit may have been cut: it is dropped
+   * and the batch halved. A transient failure in the middle of the answer retries the batch.
+   */
+  private async batch(graph: string, subjects: readonly NamedNode[], attempt = 1): Promise<Quad[][]> {
     if (subjects.length === 0) return [];
     const g = namedNode(graph);
+    const bySubject = new Map<string, Quad[]>(subjects.map((subject) => [subject.value, []]));
+    let rows = 0;
     try {
-      const rows = await this.client.selectAll(sparql`SELECT ?s ?p ?o WHERE { VALUES ?s { ${subjects} } GRAPH ${g} { ?s ?p ?o } }`, { signal: this.options.signal, sudo: true });
-      const bySubject = new Map<string, Quad[]>(subjects.map((subject) => [subject.value, []]));
-      for (const row of rows) {
+      for await (const row of this.client.selectStream(sparql`SELECT ?s ?p ?o WHERE { VALUES ?s { ${subjects} } GRAPH ${g} { ?s ?p ?o } }`, { signal: this.options.signal, sudo: true })) {
+        rows += 1;
+        if (rows >= this.client.maxRows) break;
         const { s, p, o } = row;
         if (s?.termType !== 'NamedNode' || p?.termType !== 'NamedNode' || !o) continue;
         bySubject.get(s.value)?.push(makeQuad(s, p, o as Quad['object']));
       }
-      return [...bySubject.values()];
     } catch (error) {
-      if (!(error instanceof TruncatedResultError)) throw error;
-      if (subjects.length === 1) return [await this.bigSubject(graph, subjects[0]!)];
-      const half = Math.ceil(subjects.length / 2);
-      this.batchSize = Math.min(this.batchSize, half);
-      return [...(await this.batch(graph, subjects.slice(0, half))), ...(await this.batch(graph, subjects.slice(half)))];
+      const transient = error instanceof SparqlError && error.kind === 'transient' && !this.options.signal?.aborted;
+      if (transient && attempt < MAX_BATCH_ATTEMPTS) return this.batch(graph, subjects, attempt + 1);
+      throw error;
     }
+    if (rows < this.client.maxRows) return [...bySubject.values()];
+    if (subjects.length === 1) return [await this.bigSubject(graph, subjects[0]!)];
+    const half = Math.ceil(subjects.length / 2);
+    this.batchSize = Math.min(this.batchSize, half);
+    return [...(await this.batch(graph, subjects.slice(0, half))), ...(await this.batch(graph, subjects.slice(half)))];
   }
 
   /** Triples with a blank-node subject per predicate: never dumped, but counted for the warning. */
