@@ -94,6 +94,8 @@ export const silentLogger = (): Logger => createLogger({ level: 'silent', format
 export async function startPublisher(config: PublisherConfig, logger: Logger = silentLogger()): Promise<RunningDumpPublisher> {
   const publisher = await startDumpPublisher(config, logger);
   await publisher.started;
+  // The start-up scan runs in the background; waiting for it keeps it from racing the test's own pickups.
+  await publisher.runner.scan();
   return publisher;
 }
 
