@@ -278,7 +278,10 @@ function branchText(entry: ExportEntry, branch: Branch, graph: SparqlText): Spar
     case 'forward':
       return sparql`{ GRAPH ${graph} { ?subject ${branch.predicate} ?o } BIND(?subject AS ?s) BIND(${branch.predicate} AS ?p) }`;
     case 'forwardSet':
-      return sparql`{ GRAPH ${graph} { ?subject ?p ?o } FILTER(?p IN (${joinSparql(branch.predicates.map((predicate) => sparql`${predicate}`), ', ')})) BIND(?subject AS ?s) }`;
+      // STR(?p) against strings, not ?p against IRIs: Virtuoso turns `?p IN (<iri>, …)` into a scan of
+      // each predicate over the whole graph (3 s per page at 1M triples); compared as strings the
+      // filter runs on the resource's own triples (0.1 s).
+      return sparql`{ GRAPH ${graph} { ?subject ?p ?o } FILTER(STR(?p) IN (${joinSparql(branch.predicates.map((predicate) => sparql`${literal(predicate.value)}`), ', ')})) BIND(?subject AS ?s) }`;
     case 'inverse':
       return sparql`{ GRAPH ${graph} { ?s ${branch.predicate} ?subject } BIND(${branch.predicate} AS ?p) BIND(?subject AS ?o) }`;
   }
