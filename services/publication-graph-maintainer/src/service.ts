@@ -4,9 +4,18 @@
  * the workers stop, the logs close). `main.ts` runs it as a process; tests start it in-process.
  */
 import { join } from 'node:path';
-import { createHttpApp, createSparqlClient, Lifecycle, namedNode, ReadinessChecks, startHttpServer, type Logger, type SparqlClient } from '@delta-producer/core';
+import { Router } from 'express';
+import { createHttpApp, createSparqlClient, FileRepository, Lifecycle, namedNode, ReadinessChecks, startHttpServer, type Logger, type SparqlClient } from '@delta-producer/core';
 import { RESERVED_ROUTES, type MaintainerConfig } from './config/index.js';
+import { FILES_CURSOR } from './delta-files/delta-file-writer.js';
+import { OutboxCompaction } from './delta-files/outbox-compaction.js';
+import { startStreamDeltaFiles, type DeltaFilesTestHooks, type StreamDeltaFiles } from './delta-files/stream-delta-files.js';
 import { createDeltaRoutes, deltaPathAliases, DELTA_PATH } from './http/delta-route.js';
+import { collapseSlashes, createFilesRoutes, type ServedStream } from './http/files-routes.js';
+import { createLoginRoute } from './http/login-route.js';
+import { ConsumerSessions } from './login/consumer-sessions.js';
+import { LoginThrottle } from './login/login-throttle.js';
+import { SessionRepository } from './login/session-repository.js';
 import { Outbox, PublicationWriter } from './live/apply.js';
 import type { BatchLimits } from './live/batching.js';
 import { Intake } from './live/intake.js';
@@ -24,6 +33,10 @@ export interface StartMaintainerOptions {
   batchLimits?: BatchLimits;
   /** Back-off of a failing batch (default 500 ms doubling to 30 s). */
   retry?: RetryBackoff;
+  /** Clock, crash points and back-off of the delta-file writers (tests). */
+  deltaFiles?: DeltaFilesTestHooks;
+  /** Login attempts per client and stream per minute (default 10). */
+  loginAttemptsPerMinute?: number;
 }
 
 export interface RunningMaintainer {
@@ -31,8 +44,12 @@ export interface RunningMaintainer {
   url: string;
   workers: ReadonlyMap<string, StreamWorker>;
   intake: Intake;
+  /** Delta files of the streams that serve them. */
+  deltaFiles: ReadonlyMap<string, StreamDeltaFiles>;
   /** Resolves once every stream consumed the intake log up to its end at the time of the call. */
   idle(): Promise<void>;
+  /** idle(), then every change applied by then is in a published delta file. */
+  filesFlushed(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,6 +82,8 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
   await intake.removeStaleCursors(config.streams.map((stream) => stream.name));
 
   const workers = new Map<string, StreamWorker>();
+  const deltaFiles = new Map<string, StreamDeltaFiles>();
+  const compactions: OutboxCompaction[] = [];
   for (const stream of config.streams) {
     const outboxLog = await DurableLog.open({ dir: join(config.dataDir, OUTBOX_DIRECTORY, stream.name), logger });
     lifecycle.onStop(`outbox ${stream.name}`, () => outboxLog.close());
@@ -77,6 +96,18 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
       logger,
     });
     const outbox = new Outbox({ stream: stream.name, log: outboxLog, writer, logger });
+    const compaction = new OutboxCompaction(outboxLog, stream.name, logger);
+    compactions.push(compaction);
+    if (stream.deltaFiles.serve) {
+      deltaFiles.set(stream.name, startStreamDeltaFiles(config, stream, { client: clientFor(config.stores.sparql), outbox, log: outboxLog, compaction, logger, ...(options.deltaFiles ? { hooks: options.deltaFiles } : {}) }));
+    } else {
+      // Without delta files only `applied` holds the outbox back.
+      if (outboxLog.cursorNames().includes(FILES_CURSOR)) {
+        logger.warn({ stream: stream.name }, 'serveDeltaFiles is off: the delta-file cursor of the outbox is removed (changes applied meanwhile will not become delta files)');
+        await outboxLog.removeCursor(FILES_CURSOR);
+      }
+      outbox.onApplied(() => compaction.soon());
+    }
     const reconciler = new StreamReconciler(stream, { source: clientFor(stream.endpoints.sourceReadEndpoint), publication: clientFor(stream.endpoints.publicationReadEndpoint) }, logger);
     // A new stream starts at the end of the intake: its graph is filled by the initial sync.
     const cursor = await intakeLog.cursor(intakeCursorName(stream.name), { initial: 'end' });
@@ -97,6 +128,12 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
     );
   }
   lifecycle.onStop('intake compaction', () => intake.settled());
+  lifecycle.onStop('outbox compaction', async () => {
+    for (const compaction of compactions) await compaction.settled();
+  });
+  lifecycle.onStop('delta files', async () => {
+    await Promise.all([...deltaFiles.values()].map((files) => files.stop()));
+  });
   lifecycle.onStop('stream workers', async () => {
     await Promise.all([...workers.values()].map((worker) => worker.stop()));
   });
@@ -105,8 +142,37 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
 
   const reserved = [...RESERVED_ROUTES, ...config.streams.flatMap((stream) => [stream.deltaFiles.filesPath, stream.login.path])];
   const aliases = deltaPathAliases(config.ignored, reserved, logger);
-  const routes = createDeltaRoutes({ intake, logger, aliases, logIncoming: config.logging.incomingDelta });
+  const routes = Router();
+  routes.use(collapseSlashes);
+  routes.use(createDeltaRoutes({ intake, logger, aliases, logIncoming: config.logging.incomingDelta }));
+  const sessionClient = clientFor(config.stores.sparql);
+  const throttle = new LoginThrottle({ maxAttempts: options.loginAttemptsPerMinute ?? 10, windowMs: 60_000 });
+  const served: ServedStream[] = [];
+  for (const stream of config.streams) {
+    const repository = new SessionRepository({ client: sessionClient, accountGraph: stream.login.accountGraph, account: stream.login.account, scope: stream.scopes.deltaFileMetadata });
+    const sessions = new ConsumerSessions(repository);
+    if (stream.login.key === undefined && stream.deltaFiles.serve) logger.warn({ stream: stream.name }, 'no login key configured: consumer login is disabled and the files are served without a session');
+    routes.use(createLoginRoute({ stream: stream.name, path: stream.login.path, key: stream.login.key, sessions, repository, throttle, logger }));
+    const files = deltaFiles.get(stream.name);
+    if (files) {
+      served.push({
+        filesPath: stream.deltaFiles.filesPath,
+        index: files.index,
+        repository: files.repository,
+        maxFilesPerRequest: stream.deltaFiles.maxFilesPerRequest,
+        login: { stream: stream.name, loginPath: stream.login.path, key: stream.login.key, sessions },
+      });
+    }
+  }
+  if (served.length > 0) {
+    const graphs = [...new Set(config.streams.filter((stream) => stream.deltaFiles.serve).map((stream) => stream.deltaFiles.filesGraph))];
+    routes.use(createFilesRoutes({ streams: served, download: { files: new FileRepository(sessionClient, graphs), shareDir: config.shareDir }, logger }));
+  }
   const readiness = new ReadinessChecks();
+  readiness.register('delta files', () => {
+    const failing = [...deltaFiles.entries()].filter(([, files]) => !files.index.loaded || files.writer.failures > 0);
+    if (failing.length > 0) throw new Error(`delta files not loaded or failing: ${failing.map(([name, files]) => `${name} (${files.writer.failures} failed flushes)`).join(', ')}`);
+  });
   readiness.register('stream workers', () => {
     const behind = [...workers.values()].filter((worker) => worker.state === 'recovering' || worker.state === 'failed' || worker.failures > 0);
     if (behind.length > 0) throw new Error(`streams failing or recovering: ${behind.map((worker) => `${worker.stream} (${worker.state}, ${worker.failures} failed attempts)`).join(', ')}`);
@@ -129,8 +195,16 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
     url,
     workers,
     intake,
+    deltaFiles,
     idle: async () => {
       await Promise.all([...workers.values()].map((worker) => worker.idle()));
+    },
+    filesFlushed: async () => {
+      await Promise.all([...workers.values()].map((worker) => worker.idle()));
+      await Promise.all([...deltaFiles.values()].map(async (files) => {
+        await files.started;
+        await files.writer.flushed();
+      }));
     },
     stop: async () => {
       await lifecycle.stop();
