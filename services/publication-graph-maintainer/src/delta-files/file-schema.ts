@@ -71,7 +71,7 @@ function describe(error: ErrorObject): string {
 
 /** The problems of a parsed delta file; [] when it conforms. */
 export function deltaFileProblems(value: unknown): string[] {
-  validator ??= new Ajv({ allErrors: false, strict: true }).compile(DELTA_FILE_SCHEMA);
+  validator ??= new Ajv({ allErrors: false, strict: true, strictRequired: false }).compile(DELTA_FILE_SCHEMA);
   return validator(value) ? [] : (validator.errors ?? []).map(describe);
 }
 
