@@ -44,6 +44,8 @@ export interface RunningMaintainer {
   url: string;
   workers: ReadonlyMap<string, StreamWorker>;
   intake: Intake;
+  /** Each stream's outbox (what healing commits through, too). */
+  outboxes: ReadonlyMap<string, Outbox>;
   /** Delta files of the streams that serve them. */
   deltaFiles: ReadonlyMap<string, StreamDeltaFiles>;
   /** Resolves once every stream consumed the intake log up to its end at the time of the call. */
@@ -83,6 +85,7 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
 
   const workers = new Map<string, StreamWorker>();
   const deltaFiles = new Map<string, StreamDeltaFiles>();
+  const outboxes = new Map<string, Outbox>();
   const compactions: OutboxCompaction[] = [];
   for (const stream of config.streams) {
     const outboxLog = await DurableLog.open({ dir: join(config.dataDir, OUTBOX_DIRECTORY, stream.name), logger });
@@ -96,6 +99,7 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
       logger,
     });
     const outbox = new Outbox({ stream: stream.name, log: outboxLog, writer, logger });
+    outboxes.set(stream.name, outbox);
     const compaction = new OutboxCompaction(outboxLog, stream.name, logger);
     compactions.push(compaction);
     if (stream.deltaFiles.serve) {
@@ -195,6 +199,7 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
     url,
     workers,
     intake,
+    outboxes,
     deltaFiles,
     idle: async () => {
       await Promise.all([...workers.values()].map((worker) => worker.idle()));
