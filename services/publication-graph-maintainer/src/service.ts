@@ -35,8 +35,8 @@ export interface StartMaintainerOptions {
   retry?: RetryBackoff;
   /** Clock, crash points and back-off of the delta-file writers (tests). */
   deltaFiles?: DeltaFilesTestHooks;
-  /** Login attempts per client and stream per minute (default 10). */
-  loginAttemptsPerMinute?: number;
+  /** Failed login attempts per client and stream per minute before the client is refused (default 10). */
+  loginFailuresPerMinute?: number;
 }
 
 export interface RunningMaintainer {
@@ -150,7 +150,7 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
   routes.use(collapseSlashes);
   routes.use(createDeltaRoutes({ intake, logger, aliases, logIncoming: config.logging.incomingDelta }));
   const sessionClient = clientFor(config.stores.sparql);
-  const throttle = new LoginThrottle({ maxAttempts: options.loginAttemptsPerMinute ?? 10, windowMs: 60_000 });
+  const throttle = new LoginThrottle({ maxFailures: options.loginFailuresPerMinute ?? 10, windowMs: 60_000 });
   const served: ServedStream[] = [];
   for (const stream of config.streams) {
     const repository = new SessionRepository({ client: sessionClient, accountGraph: stream.login.accountGraph, account: stream.login.account, scope: stream.scopes.deltaFileMetadata });

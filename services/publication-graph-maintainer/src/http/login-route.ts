@@ -1,7 +1,7 @@
 /**
  * `POST <loginPath>` (http-contracts §6.2, §11): the consumer sends its secret in the header `key`.
  * - no key configured for the stream: `403` (login disabled; the lblod service answered 500);
- * - too many attempts from one client: `429` with Retry-After;
+ * - too many failed attempts from one client: `429` with Retry-After, even with the right key;
  * - missing or wrong key: `401` (compared in constant time; the key is never logged);
  * - right key: `<session> muAccount:account <account>` in the account graph (sudo), then `201` with
  *   `mu-auth-allowed-groups: CLEAR` and the lblod body. The session is mu-identifier's `mu-session-id`;
@@ -33,7 +33,8 @@ export function createLoginRoute(options: LoginRouteOptions): Router {
   router.post(options.path, async (request, response) => {
     if (key === undefined) throw new HttpError({ status: 403, code: 'login-disabled', detail: `login is disabled for stream ${stream}: no key is configured` });
     const client = request.ip ?? request.socket.remoteAddress ?? 'unknown';
-    const waitMs = options.throttle.attempt(`${stream} ${client}`, now());
+    const throttleKey = `${stream} ${client}`;
+    const waitMs = options.throttle.waitMs(throttleKey, now());
     if (waitMs > 0) {
       logger.warn({ stream, client }, 'consumer login throttled');
       response.set('Retry-After', String(Math.ceil(waitMs / 1000)));
@@ -41,6 +42,7 @@ export function createLoginRoute(options: LoginRouteOptions): Router {
     }
     const presented = request.get('key');
     if (presented === undefined || !loginKeyMatches(key, presented)) {
+      options.throttle.failed(throttleKey, now());
       logger.warn({ stream, client, keyPresent: presented !== undefined }, 'consumer login refused: wrong key');
       throw unauthorized('wrong or missing key');
     }

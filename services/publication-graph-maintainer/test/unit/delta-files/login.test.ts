@@ -12,12 +12,15 @@ describe('login key', () => {
 });
 
 describe('login throttle', () => {
-  it('refuses attempts over the limit within the window, per client, and lets them in again later', () => {
-    const throttle = new LoginThrottle({ maxAttempts: 3, windowMs: 1000 });
-    expect([0, 10, 20].map((time) => throttle.attempt('a', time))).toEqual([0, 0, 0]);
-    expect(throttle.attempt('a', 30)).toBe(970);
-    expect(throttle.attempt('b', 30)).toBe(0);
-    expect(throttle.attempt('a', 1001)).toBe(0);
+  it('refuses a client after too many failures within the window, per client, and lets it in again later', () => {
+    const throttle = new LoginThrottle({ maxFailures: 3, windowMs: 1000 });
+    for (const time of [0, 10, 20]) {
+      expect(throttle.waitMs('a', time)).toBe(0);
+      throttle.failed('a', time);
+    }
+    expect(throttle.waitMs('a', 30)).toBe(970);
+    expect(throttle.waitMs('b', 30)).toBe(0);
+    expect(throttle.waitMs('a', 1001)).toBe(0);
   });
 });
 
