@@ -45,8 +45,8 @@ await forEachStore(async (store) => {
     const repository = new FileMetadataRepository({ client, filesGraph, publisherUri: 'http://example.org/bench/publisher', scope: 'http://example.org/bench/scope' });
     const t0 = Date.parse('2026-01-01T00:00:00.000Z');
     const loadStart = performance.now();
-    for (let start = 0; start < size; start += 50) {
-      const batch = Array.from({ length: Math.min(50, size - start) }, (_, offset) => {
+    for (let start = 0; start < size; start += 500) {
+      const batch = Array.from({ length: Math.min(500, size - start) }, (_, offset) => {
         const created = t0 + (start + offset) * 1000;
         const name = deltaFileName(created, 'bench', 0);
         return { file: { uuid: randomUUID(), physicalUuid: randomUUID(), name, relativePath: deltaFileRelativePath('deltas', created, name), created }, size: 1234 };

@@ -11,6 +11,9 @@ import { isoMillis } from './created-times.js';
 import { DELTA_FILE_EXTENSION, DELTA_FILE_FORMAT, logicalFileIri, physicalFileIri, type DeltaFileIdentity } from './file-naming.js';
 import type { ListedFile } from './listing.js';
 
+/** Quads per INSERT DATA of file metadata (Virtuoso takes at most 1426 per operation). */
+export const METADATA_WRITE_BATCH_SIZE = 1000;
+
 export interface FileMetadataRepositoryOptions {
   client: SparqlClient;
   filesGraph: string;
@@ -63,7 +66,7 @@ export class FileMetadataRepository {
 
   async insert(files: readonly { file: DeltaFileIdentity; size: number }[], signal?: AbortSignal): Promise<void> {
     const quads = files.flatMap(({ file, size }) => this.fileQuads(file, size));
-    await this.#options.client.insertData(quads, { sudo: true, callScopeId: this.#options.scope, authScope: this.#options.scope, ...(signal ? { signal } : {}) });
+    await this.#options.client.insertData(quads, { sudo: true, callScopeId: this.#options.scope, authScope: this.#options.scope, batchSize: METADATA_WRITE_BATCH_SIZE, ...(signal ? { signal } : {}) });
   }
 
   /** Every file of this publisher in the files graph (keyset pages), sorted by created, then uuid. */
