@@ -59,8 +59,10 @@ const start = () =>
     },
   });
 
+/** Names of the delta files on disk; each must conform to the delta-file schema. */
 async function filesOnDisk(): Promise<string[]> {
   const found = await deltaFilesUnder(join(harness.env.SHARE_DIR!, 'deltas'));
+  expect(found.filter((file) => file.problems.length > 0)).toEqual([]);
   return found.map((file) => file.path.split('/').at(-1)!).sort();
 }
 
