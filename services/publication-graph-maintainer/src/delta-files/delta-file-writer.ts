@@ -14,6 +14,7 @@
  * Recovery re-runs a persisted plan from step 2: the same records give the same bytes under the same
  * names and ids; when the cursor already passed it, only the plan is cleared.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -21,14 +22,13 @@ import type { Logger } from '@delta-producer/core';
 import { APPLIED_CURSOR, decodeOutboxRecord, type Outbox } from '../live/apply.js';
 import type { DurableLog, LogCursor } from '../storage/index.js';
 import { nextCreatedTimes } from './created-times.js';
-import { fileChangesets, groupIntoFiles, serialiseFile, type Changeset, type ChunkLimits } from './file-content.js';
+import { chunkChangeset, fileChangesets, groupIntoFiles, serialiseFile, type Changeset, type ChunkLimits } from './file-content.js';
 import type { DeltaFileIndex } from './file-index.js';
 import type { FileMetadataRepository } from './file-metadata-repository.js';
 import { deltaFileName, deltaFileRelativePath, logicalFileIri, physicalFileIri, type DeltaFileIdentity } from './file-naming.js';
 import { assertDeltaFile } from './file-schema.js';
 import type { OutboxCompaction } from './outbox-compaction.js';
 import { writeFileDurably, WriterStateFile, type PendingFlush, type WriterState } from './writer-state.js';
-import { randomUUID } from 'node:crypto';
 
 /** Cursor of the outbox: records published as delta files. */
 export const FILES_CURSOR = 'files';
@@ -194,8 +194,7 @@ export class DeltaFileWriter {
         if (record.seq > toSeq || chunks >= maxChangesets) break;
         const { deletes, inserts } = decodeOutboxRecord(record.payload);
         changesets.push({ deletes, inserts });
-        const perList = this.#options.limits.maxTriplesPerOperation;
-        chunks += Math.max(1, Math.ceil(deletes.length / perList) + Math.ceil(inserts.length / perList));
+        chunks += chunkChangeset({ deletes, inserts }, this.#options.limits.maxTriplesPerOperation).length;
         lastSeq = record.seq;
       }
     }
