@@ -7,68 +7,20 @@
  * finishes the work) the publication graph equals Export(source) and the outbox, replayed from an
  * empty graph, gives exactly the publication graph: nothing lost, nothing published twice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { watch } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { canonicalTripleKey, termToSparql } from '@delta-producer/core';
+import { freePort, startChildMaintainer as startChild, waitForHealth } from '../../support/child-maintainer.js';
 import { clearGraphs, startLiveHarness, type LiveHarness } from '../../support/live-harness.js';
 import { keyDifference, referenceExport, tripleKeys } from '../../support/reference-export.js';
 import { createWorld, seededRandom, Workload, type World } from '../../support/workload.js';
 
-const repositoryRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
-const main = fileURLToPath(new URL('../../../src/main.ts', import.meta.url));
 const ROUNDS = 12;
 const UPDATES_PER_ROUND = 20;
 
 let harness: LiveHarness;
 let world: World;
 let publicationGraph: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Child {
-  process: ChildProcess;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startChild(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=development', main], {
-    cwd: repositoryRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { process: child, output, exited };
-}
-
-async function waitForHealth(url: string, child: Child): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.process.exitCode !== null) throw new Error(`maintainer exited early: ${child.output.join('')}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('maintainer did not answer /health');
-}
 
 beforeAll(async () => {
   world = createWorld(randomUUID().slice(0, 8));
