@@ -2,6 +2,7 @@
  * The maintainer as a child process running its real main.ts, for crash tests that SIGKILL it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { watch } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -50,4 +51,23 @@ export async function waitForHealth(url: string, child: ChildMaintainer): Promis
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('maintainer did not answer /health');
+}
+
+/**
+ * SIGKILLs the child at the first change in `watchDir` (when given) or after `delayMs`, whichever
+ * comes first; resolves with whether SIGKILL ended it (it may have exited before).
+ */
+export async function killAtMoment(child: ChildMaintainer, options: { delayMs: number; watchDir?: string }): Promise<boolean> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, options.delayMs);
+    const watcher = options.watchDir === undefined ? undefined : watch(options.watchDir, done);
+    function done() {
+      clearTimeout(timer);
+      watcher?.close();
+      resolve();
+    }
+  });
+  child.process.kill('SIGKILL');
+  const { signal } = await child.exited;
+  return signal === 'SIGKILL';
 }

@@ -6,12 +6,11 @@
  * equals the publication graph, it never saw a file twice or a created value go back, and every file
  * on disk is schema-valid and listed exactly once.
  */
-import { watch } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { termToSparql } from '@delta-producer/core';
-import { freePort, startChildMaintainer, waitForHealth } from '../../support/child-maintainer.js';
+import { freePort, killAtMoment, startChildMaintainer, waitForHealth } from '../../support/child-maintainer.js';
 import { deltaFilesUnder, ReferenceConsumer } from '../../support/delta-consumer.js';
 import { clearGraphs, startLiveHarness, type LiveHarness } from '../../support/live-harness.js';
 import { keyDifference, tripleKeys } from '../../support/reference-export.js';
@@ -74,18 +73,7 @@ it(`survives ${ROUNDS} SIGKILLs while writing delta files: the consumer's replic
     if (round === 0) await harness.update(workload.baseline().update);
     for (let step = 0; step < UPDATES_PER_ROUND; step++) await harness.update((await workload.next(subjectTriples)).update);
     await harness.notifier.flush();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.floor(random() * 300));
-      const watcher = round % 2 === 1 ? watch(stateDir, done) : undefined;
-      function done() {
-        clearTimeout(timer);
-        watcher?.close();
-        resolve();
-      }
-    });
-    child.process.kill('SIGKILL');
-    const { signal } = await child.exited;
-    if (signal === 'SIGKILL') kills++;
+    if (await killAtMoment(child, { delayMs: Math.floor(random() * 300), ...(round % 2 === 1 ? { watchDir: stateDir } : {}) })) kills++;
     outputs.push(child.output.join(''));
   }
   expect(kills).toBeGreaterThanOrEqual(8);
