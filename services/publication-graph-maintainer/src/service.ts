@@ -4,9 +4,18 @@
  * the workers stop, the logs close). `main.ts` runs it as a process; tests start it in-process.
  */
 import { join } from 'node:path';
-import { createHttpApp, createSparqlClient, Lifecycle, namedNode, PREDICATES, ReadinessChecks, startHttpServer, STATUS, type Changeset, type Logger, type SparqlClient } from '@delta-producer/core';
+import { Router } from 'express';
+import { createHttpApp, createSparqlClient, FileRepository, Lifecycle, namedNode, PREDICATES, ReadinessChecks, startHttpServer, STATUS, type Changeset, type Logger, type SparqlClient } from '@delta-producer/core';
 import { RESERVED_ROUTES, type MaintainerConfig } from './config/index.js';
+import { FILES_CURSOR } from './delta-files/delta-file-writer.js';
+import { OutboxCompaction } from './delta-files/outbox-compaction.js';
+import { startStreamDeltaFiles, type DeltaFilesTestHooks, type StreamDeltaFiles } from './delta-files/stream-delta-files.js';
 import { createDeltaRoutes, deltaPathAliases, DELTA_PATH } from './http/delta-route.js';
+import { collapseSlashes, createFilesRoutes, type ServedStream } from './http/files-routes.js';
+import { createLoginRoute } from './http/login-route.js';
+import { ConsumerSessions } from './login/consumer-sessions.js';
+import { LoginThrottle } from './login/login-throttle.js';
+import { SessionRepository } from './login/session-repository.js';
 import { Outbox, PublicationWriter } from './live/apply.js';
 import type { BatchLimits } from './live/batching.js';
 import { Intake } from './live/intake.js';
@@ -28,6 +37,10 @@ export interface StartMaintainerOptions {
   batchLimits?: BatchLimits;
   /** Back-off of a failing batch (default 500 ms doubling to 30 s). */
   retry?: RetryBackoff;
+  /** Clock, crash points and back-off of the delta-file writers (tests). */
+  deltaFiles?: DeltaFilesTestHooks;
+  /** Failed login attempts per client and stream per minute before the client is refused (default 10). */
+  loginFailuresPerMinute?: number;
 }
 
 export interface RunningMaintainer {
@@ -37,8 +50,14 @@ export interface RunningMaintainer {
   /** Initial-sync and healing task runners per stream (absent when workers were not started). */
   tasks: ReadonlyMap<string, StreamTaskRunner>;
   intake: Intake;
+  /** Each stream's outbox (what healing commits through, too). */
+  outboxes: ReadonlyMap<string, Outbox>;
+  /** Delta files of the streams that serve them. */
+  deltaFiles: ReadonlyMap<string, StreamDeltaFiles>;
   /** Resolves once every stream consumed the intake log up to its end at the time of the call. */
   idle(): Promise<void>;
+  /** idle(), then every change applied by then is in a published delta file. */
+  filesFlushed(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +91,9 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
 
   const workers = new Map<string, StreamWorker>();
   const runners = new Map<string, StreamTaskRunner>();
+  const deltaFiles = new Map<string, StreamDeltaFiles>();
+  const outboxes = new Map<string, Outbox>();
+  const compactions: OutboxCompaction[] = [];
   for (const stream of config.streams) {
     const outboxLog = await DurableLog.open({ dir: join(config.dataDir, OUTBOX_DIRECTORY, stream.name), logger });
     lifecycle.onStop(`outbox ${stream.name}`, () => outboxLog.close());
@@ -80,6 +102,19 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
     const writer = writerFor(stream.endpoints.publicationWriteEndpoint, stream.scopes.liveWrites);
     const healingWriter = writerFor(stream.endpoints.healingWriteEndpoint, stream.scopes.healingWrites, stream.writeBatchSize);
     const outbox = new Outbox({ stream: stream.name, log: outboxLog, writer, healingWriter, logger });
+    outboxes.set(stream.name, outbox);
+    const compaction = new OutboxCompaction(outboxLog, stream.name, logger);
+    compactions.push(compaction);
+    if (stream.deltaFiles.serve) {
+      deltaFiles.set(stream.name, startStreamDeltaFiles(config, stream, { client: clientFor(config.stores.sparql), outbox, log: outboxLog, compaction, logger, ...(options.deltaFiles ? { hooks: options.deltaFiles } : {}) }));
+    } else {
+      // Without delta files only `applied` holds the outbox back.
+      if (outboxLog.cursorNames().includes(FILES_CURSOR)) {
+        logger.warn({ stream: stream.name }, 'serveDeltaFiles is off: the delta-file cursor of the outbox is removed (changes applied meanwhile will not become delta files)');
+        await outboxLog.removeCursor(FILES_CURSOR);
+      }
+      outbox.onApplied(() => compaction.soon());
+    }
     const reconciler = new StreamReconciler(stream, { source: clientFor(stream.endpoints.sourceReadEndpoint), publication: clientFor(stream.endpoints.publicationReadEndpoint) }, logger);
     // A new stream starts at the end of the intake: its graph is filled by the initial sync.
     const cursor = await intakeLog.cursor(intakeCursorName(stream.name), { initial: 'end' });
@@ -124,6 +159,12 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
     );
   }
   lifecycle.onStop('intake compaction', () => intake.settled());
+  lifecycle.onStop('outbox compaction', async () => {
+    for (const compaction of compactions) await compaction.settled();
+  });
+  lifecycle.onStop('delta files', async () => {
+    await Promise.all([...deltaFiles.values()].map((files) => files.stop()));
+  });
   lifecycle.onStop('stream workers', async () => {
     await Promise.all([...workers.values()].map((worker) => worker.stop()));
   });
@@ -144,8 +185,37 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
 
   const reserved = [...RESERVED_ROUTES, ...config.streams.flatMap((stream) => [stream.deltaFiles.filesPath, stream.login.path])];
   const aliases = deltaPathAliases(config.ignored, reserved, logger);
-  const routes = createDeltaRoutes({ intake, logger, aliases, logIncoming: config.logging.incomingDelta, onAccepted: wakeRunners });
+  const routes = Router();
+  routes.use(collapseSlashes);
+  routes.use(createDeltaRoutes({ intake, logger, aliases, logIncoming: config.logging.incomingDelta, onAccepted: wakeRunners }));
+  const sessionClient = clientFor(config.stores.sparql);
+  const throttle = new LoginThrottle({ maxFailures: options.loginFailuresPerMinute ?? 10, windowMs: 60_000 });
+  const served: ServedStream[] = [];
+  for (const stream of config.streams) {
+    const repository = new SessionRepository({ client: sessionClient, accountGraph: stream.login.accountGraph, account: stream.login.account, scope: stream.scopes.deltaFileMetadata });
+    const sessions = new ConsumerSessions(repository);
+    if (stream.login.key === undefined && stream.deltaFiles.serve) logger.warn({ stream: stream.name }, 'no login key configured: consumer login is disabled and the files are served without a session');
+    routes.use(createLoginRoute({ stream: stream.name, path: stream.login.path, key: stream.login.key, sessions, repository, throttle, logger }));
+    const files = deltaFiles.get(stream.name);
+    if (files) {
+      served.push({
+        filesPath: stream.deltaFiles.filesPath,
+        index: files.index,
+        repository: files.repository,
+        maxFilesPerRequest: stream.deltaFiles.maxFilesPerRequest,
+        login: { stream: stream.name, loginPath: stream.login.path, key: stream.login.key, sessions },
+      });
+    }
+  }
+  if (served.length > 0) {
+    const graphs = [...new Set(config.streams.filter((stream) => stream.deltaFiles.serve).map((stream) => stream.deltaFiles.filesGraph))];
+    routes.use(createFilesRoutes({ streams: served, download: { files: new FileRepository(sessionClient, graphs), shareDir: config.shareDir }, logger }));
+  }
   const readiness = new ReadinessChecks();
+  readiness.register('delta files', () => {
+    const failing = [...deltaFiles.entries()].filter(([, files]) => !files.index.loaded || files.writer.failures > 0);
+    if (failing.length > 0) throw new Error(`delta files not loaded or failing: ${failing.map(([name, files]) => `${name} (${files.writer.failures} failed flushes)`).join(', ')}`);
+  });
   readiness.register('stream workers', () => {
     const behind = [...workers.values()].filter((worker) => worker.state === 'recovering' || worker.state === 'failed' || worker.failures > 0);
     if (behind.length > 0) throw new Error(`streams failing or recovering: ${behind.map((worker) => `${worker.stream} (${worker.state}, ${worker.failures} failed attempts)`).join(', ')}`);
@@ -169,8 +239,17 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
     workers,
     tasks: runners,
     intake,
+    outboxes,
+    deltaFiles,
     idle: async () => {
       await Promise.all([...workers.values()].map((worker) => worker.idle()));
+    },
+    filesFlushed: async () => {
+      await Promise.all([...workers.values()].map((worker) => worker.idle()));
+      await Promise.all([...deltaFiles.values()].map(async (files) => {
+        await files.started;
+        await files.writer.flushed();
+      }));
     },
     stop: async () => {
       await lifecycle.stop();

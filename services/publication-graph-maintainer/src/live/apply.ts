@@ -157,6 +157,7 @@ export interface RecoveryOutcome extends RecoveryPlan {
 export class Outbox {
   readonly #options: OutboxOptions;
   #applied: LogCursor | undefined;
+  readonly #appliedListeners = new Set<(seq: number) => void>();
 
   constructor(options: OutboxOptions) {
     this.#options = options;
@@ -164,6 +165,17 @@ export class Outbox {
 
   get log(): DurableLog {
     return this.#options.log;
+  }
+
+  /** Calls `listener` after each advance of `applied` (the delta-file writer wakes on it, no polling). */
+  onApplied(listener: (seq: number) => void): () => void {
+    this.#appliedListeners.add(listener);
+    return () => this.#appliedListeners.delete(listener);
+  }
+
+  async #ackApplied(cursor: LogCursor, seq: number): Promise<void> {
+    await cursor.ack(seq);
+    for (const listener of this.#appliedListeners) listener(seq);
   }
 
   async #cursor(): Promise<LogCursor> {
@@ -184,7 +196,7 @@ export class Outbox {
     for (const [index, record] of records.entries()) {
       const decoded = decodeOutboxRecord(record);
       await this.#writerOf(decoded.origin).write(decoded, signal);
-      await cursor.ack(seqs[index]!);
+      await this.#ackApplied(cursor, seqs[index]!);
     }
     return records.length;
   }
@@ -215,7 +227,7 @@ export class Outbox {
     for (const seq of plan.reapply) {
       const record = records.get(seq)!;
       await this.#writerOf(record.origin).write(record, signal);
-      await cursor.ack(seq);
+      await this.#ackApplied(cursor, seq);
       reappliedQuads += record.deletes.length + record.inserts.length;
     }
     if (plan.ackIntakeTo !== undefined) await intake.cursor.ack(plan.ackIntakeTo);

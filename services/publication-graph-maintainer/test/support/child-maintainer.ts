@@ -1,5 +1,8 @@
-/** The maintainer's real main.ts as a child process, for crash tests (SIGKILL at chosen moments). */
+/**
+ * The maintainer as a child process running its real main.ts, for crash tests that SIGKILL it.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { watch } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -17,13 +20,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface Child {
+export interface ChildMaintainer {
   process: ChildProcess;
   output: string[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startChild(env: Record<string, string>): Child {
+export function startChildMaintainer(env: Record<string, string>): ChildMaintainer {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=development', main], {
     cwd: repositoryRoot,
     env: { ...process.env, ...env },
@@ -36,7 +39,7 @@ export function startChild(env: Record<string, string>): Child {
   return { process: child, output, exited };
 }
 
-export async function waitForHealth(url: string, child: Child): Promise<void> {
+export async function waitForHealth(url: string, child: ChildMaintainer): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.process.exitCode !== null) throw new Error(`maintainer exited early: ${child.output.join('')}`);
@@ -50,3 +53,21 @@ export async function waitForHealth(url: string, child: Child): Promise<void> {
   throw new Error('maintainer did not answer /health');
 }
 
+/**
+ * SIGKILLs the child at the first change in `watchDir` (when given) or after `delayMs`, whichever
+ * comes first; resolves with whether SIGKILL ended it (it may have exited before).
+ */
+export async function killAtMoment(child: ChildMaintainer, options: { delayMs: number; watchDir?: string }): Promise<boolean> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, options.delayMs);
+    const watcher = options.watchDir === undefined ? undefined : watch(options.watchDir, done);
+    function done() {
+      clearTimeout(timer);
+      watcher?.close();
+      resolve();
+    }
+  });
+  child.process.kill('SIGKILL');
+  const { signal } = await child.exited;
+  return signal === 'SIGKILL';
+}

@@ -7,13 +7,12 @@
  * finishes the work) the publication graph equals Export(source) and the outbox, replayed from an
  * empty graph, gives exactly the publication graph: nothing lost, nothing published twice.
  */
-import { watch } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { canonicalTripleKey, termToSparql } from '@delta-producer/core';
+import { freePort, killAtMoment, startChildMaintainer as startChild, waitForHealth } from '../../support/child-maintainer.js';
 import { clearGraphs, startLiveHarness, type LiveHarness } from '../../support/live-harness.js';
 import { keyDifference, referenceExport, tripleKeys } from '../../support/reference-export.js';
 import { createWorld, seededRandom, Workload, type World } from '../../support/workload.js';
-import { freePort, startChild, waitForHealth } from '../../support/child-maintainer.js';
 
 const ROUNDS = 12;
 const UPDATES_PER_ROUND = 20;
@@ -63,18 +62,7 @@ it(`survives ${ROUNDS} SIGKILLs at random moments: publication graph = Export(so
     await harness.notifier.flush();
     // Every delivery was answered 202. Kill at the next outbox append (so, while that diff is being
     // applied) on odd rounds, after a random delay on even ones.
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.floor(random() * 300));
-      const watcher = round % 2 === 1 ? watch(outboxDir, done) : undefined;
-      function done() {
-        clearTimeout(timer);
-        watcher?.close();
-        resolve();
-      }
-    });
-    child.process.kill('SIGKILL');
-    const { signal } = await child.exited;
-    if (signal === 'SIGKILL') kills++;
+    if (await killAtMoment(child, { delayMs: Math.floor(random() * 300), ...(round % 2 === 1 ? { watchDir: outboxDir } : {}) })) kills++;
     outputs.push(child.output.join(''));
   }
   expect(kills).toBeGreaterThanOrEqual(10);

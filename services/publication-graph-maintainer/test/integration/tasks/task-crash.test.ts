@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createSparqlClient, literal, namedNode, quad, RDF, type Quad, type SparqlClient } from '@delta-producer/core';
-import { freePort, startChild, waitForHealth, type Child } from '../../support/child-maintainer.js';
+import { freePort, startChildMaintainer as startChild, waitForHealth, type ChildMaintainer as Child } from '../../support/child-maintainer.js';
 import { clearGraphs, startLiveHarness, type LiveHarness } from '../../support/live-harness.js';
 import { scheduleTask, waitForTaskEnd } from '../../support/tasks.js';
 import { createWorld, type World } from '../../support/workload.js';
