@@ -8,7 +8,7 @@ import { Router } from 'express';
 import { createHttpApp, createSparqlClient, FileRepository, Lifecycle, namedNode, PREDICATES, ReadinessChecks, startHttpServer, STATUS, type Changeset, type Logger, type SparqlClient } from '@delta-producer/core';
 import { RESERVED_ROUTES, type MaintainerConfig } from './config/index.js';
 import { FILES_CURSOR } from './delta-files/delta-file-writer.js';
-import { OutboxCompaction } from './delta-files/outbox-compaction.js';
+
 import { startStreamDeltaFiles, type DeltaFilesTestHooks, type StreamDeltaFiles } from './delta-files/stream-delta-files.js';
 import { createDeltaRoutes, deltaPathAliases, DELTA_PATH } from './http/delta-route.js';
 import { collapseSlashes, createFilesRoutes, type ServedStream } from './http/files-routes.js';
@@ -21,7 +21,7 @@ import type { BatchLimits } from './live/batching.js';
 import { Intake } from './live/intake.js';
 import { StreamReconciler } from './live/reconcile.js';
 import { intakeCursorName, StreamWorker, type RetryBackoff } from './live/stream-worker.js';
-import { DurableLog } from './storage/index.js';
+import { DurableLog, LogCompaction } from './storage/index.js';
 import { ClaimFile } from './tasks/claim-file.js';
 import { StreamTaskRunner } from './tasks/stream-task-runner.js';
 import { createTaskExecutors } from './tasks/task-executors.js';
@@ -93,7 +93,7 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
   const runners = new Map<string, StreamTaskRunner>();
   const deltaFiles = new Map<string, StreamDeltaFiles>();
   const outboxes = new Map<string, Outbox>();
-  const compactions: OutboxCompaction[] = [];
+  const compactions: LogCompaction[] = [];
   for (const stream of config.streams) {
     const outboxLog = await DurableLog.open({ dir: join(config.dataDir, OUTBOX_DIRECTORY, stream.name), logger });
     lifecycle.onStop(`outbox ${stream.name}`, () => outboxLog.close());
@@ -103,7 +103,7 @@ async function compose(config: MaintainerConfig, logger: Logger, options: StartM
     const healingWriter = writerFor(stream.endpoints.healingWriteEndpoint, stream.scopes.healingWrites, stream.writeBatchSize);
     const outbox = new Outbox({ stream: stream.name, log: outboxLog, writer, healingWriter, logger });
     outboxes.set(stream.name, outbox);
-    const compaction = new OutboxCompaction(outboxLog, stream.name, logger);
+    const compaction = new LogCompaction(outboxLog, `outbox of stream ${stream.name}`, logger);
     compactions.push(compaction);
     if (stream.deltaFiles.serve) {
       deltaFiles.set(stream.name, startStreamDeltaFiles(config, stream, { client: clientFor(config.stores.sparql), outbox, log: outboxLog, compaction, logger, ...(options.deltaFiles ? { hooks: options.deltaFiles } : {}) }));

@@ -20,14 +20,13 @@ import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '@delta-producer/core';
 import { APPLIED_CURSOR, decodeOutboxRecord, type Outbox } from '../live/apply.js';
-import type { DurableLog, LogCursor } from '../storage/index.js';
+import type { DurableLog, LogCompaction, LogCursor } from '../storage/index.js';
 import { nextCreatedTimes } from './created-times.js';
 import { chunkChangeset, fileChangesets, groupIntoFiles, serialiseFile, type Changeset, type ChunkLimits } from './file-content.js';
 import type { DeltaFileIndex } from './file-index.js';
 import type { FileMetadataRepository } from './file-metadata-repository.js';
 import { deltaFileName, deltaFileRelativePath, logicalFileIri, physicalFileIri, type DeltaFileIdentity } from './file-naming.js';
 import { assertDeltaFile } from './file-schema.js';
-import type { OutboxCompaction } from './outbox-compaction.js';
 import { writeFileDurably, WriterStateFile, type PendingFlush, type WriterState } from './writer-state.js';
 
 /** Cursor of the outbox: records published as delta files. */
@@ -48,7 +47,7 @@ export interface DeltaFileWriterOptions {
   log: DurableLog;
   repository: FileMetadataRepository;
   index: DeltaFileIndex;
-  compaction: OutboxCompaction;
+  compaction: LogCompaction;
   /** `<DATA_DIR>/delta-files/<stream>`. */
   stateDir: string;
   shareDir: string;

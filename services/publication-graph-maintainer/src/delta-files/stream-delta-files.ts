@@ -8,11 +8,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger, SparqlClient } from '@delta-producer/core';
 import type { MaintainerConfig, MaintainerStreamConfig } from '../config/index.js';
 import type { Outbox } from '../live/apply.js';
-import type { DurableLog } from '../storage/index.js';
+import type { DurableLog, LogCompaction } from '../storage/index.js';
 import { DeltaFileWriter, type FlushStep } from './delta-file-writer.js';
 import { DeltaFileIndex } from './file-index.js';
 import { FileMetadataRepository } from './file-metadata-repository.js';
-import type { OutboxCompaction } from './outbox-compaction.js';
 import { DeltaFileRetention } from './retention.js';
 
 export const DELTA_FILES_DIRECTORY = 'delta-files';
@@ -36,7 +35,7 @@ export interface StreamDeltaFiles {
 export function startStreamDeltaFiles(
   config: MaintainerConfig,
   stream: MaintainerStreamConfig,
-  parts: { client: SparqlClient; outbox: Outbox; log: DurableLog; compaction: OutboxCompaction; logger: Logger; hooks?: DeltaFilesTestHooks },
+  parts: { client: SparqlClient; outbox: Outbox; log: DurableLog; compaction: LogCompaction; logger: Logger; hooks?: DeltaFilesTestHooks },
 ): StreamDeltaFiles {
   const { deltaFiles } = stream;
   const { logger, hooks } = parts;

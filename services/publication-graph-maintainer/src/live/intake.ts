@@ -8,7 +8,7 @@
  * at start-up so they do not hold compaction back forever.
  */
 import type { Changeset, Logger } from '@delta-producer/core';
-import type { DurableLog } from '../storage/index.js';
+import { LogCompaction, type DurableLog } from '../storage/index.js';
 import { changesetQuadCount, encodeIntakeRecord } from './intake-record.js';
 import { INTAKE_CURSOR_PREFIX } from './stream-worker.js';
 
@@ -22,12 +22,12 @@ export interface AcceptedDelta {
 export class Intake {
   readonly #log: DurableLog;
   readonly #logger: Logger;
-  #compacting: Promise<void> | undefined;
-  #compactAgain = false;
+  readonly #compaction: LogCompaction;
 
   constructor(log: DurableLog, logger: Logger) {
     this.#log = log;
     this.#logger = logger;
+    this.#compaction = new LogCompaction(log, 'intake log', logger);
   }
 
   get log(): DurableLog {
@@ -55,26 +55,11 @@ export class Intake {
 
   /** Compacts the log in the background; calls while one runs are folded into one more run. */
   compactSoon(): void {
-    if (this.#compacting) {
-      this.#compactAgain = true;
-      return;
-    }
-    this.#compacting = (async () => {
-      do {
-        this.#compactAgain = false;
-        try {
-          await this.#log.compact();
-        } catch (error) {
-          this.#logger.warn({ err: error }, 'intake log compaction failed; retried after the next batch');
-        }
-      } while (this.#compactAgain);
-    })().finally(() => {
-      this.#compacting = undefined;
-    });
+    this.#compaction.soon();
   }
 
   /** Waits for a running compaction (before closing the log). */
-  async settled(): Promise<void> {
-    while (this.#compacting) await this.#compacting;
+  settled(): Promise<void> {
+    return this.#compaction.settled();
   }
 }

@@ -15,3 +15,4 @@ export {
 } from './durable-log.js';
 export { DurableLogError, LogClosedError, LogCompactedError, LogCorruptionError } from './errors.js';
 export type { FsyncKind } from './fs-util.js';
+export { LogCompaction } from './log-compaction.js';
