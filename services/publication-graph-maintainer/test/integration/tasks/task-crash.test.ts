@@ -1,5 +1,5 @@
 /**
- * Initial sync and healing over more data than one store answer holds (12 000 organisations, 48 000
+ * Initial sync and healing over more data than one store answer holds (13 000 organisations, 52 000
  * published triples, against ResultSetMaxRows 10 000 — real on Virtuoso, emulated on the embedded store),
  * with the maintainer's real main.ts killed (SIGKILL) in the middle of each task: the restarted process
  * takes its own abandoned task over at once, runs it to success, and the publication graph equals the
@@ -12,7 +12,7 @@ import { clearGraphs, startLiveHarness, type LiveHarness } from '../../support/l
 import { scheduleTask, waitForTaskEnd } from '../../support/tasks.js';
 import { createWorld, type World } from '../../support/workload.js';
 
-const ORGANISATIONS = 12_000;
+const ORGANISATIONS = 13_000;
 
 let harness: LiveHarness;
 let world: World;
