@@ -29,6 +29,7 @@ export class TaskRunner {
   private readonly abort = new AbortController();
   private timer: ReturnType<typeof setInterval> | undefined;
   private scanning: Promise<void> | undefined;
+  private scanAgain = false;
 
   constructor(
     private readonly deps: { tasks: TaskRepository; publisher: DumpPublisher; streams: DumpStream[]; settings: TaskRunnerSettings; logger: Logger; now?: () => Date },
@@ -68,25 +69,42 @@ export class TaskRunner {
     return tasks.length;
   }
 
-  /** Scheduled tasks, busy tasks of dead processes, and the streams' clean-up. Never throws. */
+  /**
+   * Scheduled tasks, busy tasks of dead processes, and the streams' clean-up. Never throws. A call while
+   * a scan runs makes it scan once more (a task scheduled after that scan read the store is not missed)
+   * and resolves after that second scan.
+   */
   scan(): Promise<void> {
-    if (this.scanning || this.abort.signal.aborted) return this.scanning ?? Promise.resolve();
+    if (this.abort.signal.aborted) return this.scanning ?? Promise.resolve();
+    if (this.scanning) {
+      this.scanAgain = true;
+      return this.scanning;
+    }
     this.scanning = (async () => {
       try {
-        const tasks = await this.deps.tasks.find({ statuses: ['scheduled', 'busy'] });
-        const staleBefore = this.now().getTime() - this.deps.settings.staleTaskAfterMs;
-        for (const task of tasks) {
-          if (task.status === 'scheduled') this.enqueue(task, 'claim');
-          else if (task.status === 'busy' && !this.running.has(task.uri) && task.modified && task.modified.getTime() <= staleBefore) this.enqueue(task, 'take-over');
-        }
-        for (const stream of this.deps.streams) this.inQueue(stream, () => this.cleanUp(stream));
-      } catch (error) {
-        if (!this.abort.signal.aborted) this.deps.logger.error({ err: error }, 'task scan failed; the next scan retries');
+        do {
+          this.scanAgain = false;
+          await this.scanOnce();
+        } while (this.scanAgain && !this.abort.signal.aborted);
       } finally {
         this.scanning = undefined;
       }
     })();
     return this.scanning;
+  }
+
+  private async scanOnce(): Promise<void> {
+    try {
+      const tasks = await this.deps.tasks.find({ statuses: ['scheduled', 'busy'] });
+      const staleBefore = this.now().getTime() - this.deps.settings.staleTaskAfterMs;
+      for (const task of tasks) {
+        if (task.status === 'scheduled') this.enqueue(task, 'claim');
+        else if (task.status === 'busy' && !this.running.has(task.uri) && task.modified && task.modified.getTime() <= staleBefore) this.enqueue(task, 'take-over');
+      }
+      for (const stream of this.deps.streams) this.inQueue(stream, () => this.cleanUp(stream));
+    } catch (error) {
+      if (!this.abort.signal.aborted) this.deps.logger.error({ err: error }, 'task scan failed; the next scan retries');
+    }
   }
 
   private enqueue(task: DumpTask, pickup: Pickup): void {
