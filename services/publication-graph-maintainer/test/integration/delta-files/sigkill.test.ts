@@ -73,7 +73,10 @@ it(`survives ${ROUNDS} SIGKILLs while writing delta files: the consumer's replic
     if (round === 0) await harness.update(workload.baseline().update);
     for (let step = 0; step < UPDATES_PER_ROUND; step++) await harness.update((await workload.next(subjectTriples)).update);
     await harness.notifier.flush();
-    if (await killAtMoment(child, { delayMs: Math.floor(random() * 300), ...(round % 2 === 1 ? { watchDir: stateDir } : {}) })) kills++;
+    // Odd rounds: at the flush plan's write (the debounced flush starts up to deltaInterval = 1 s later,
+    // so no short timer may fire first); even rounds: after a random delay.
+    const moment = round % 2 === 1 ? { delayMs: 10_000, watchDir: stateDir } : { delayMs: Math.floor(random() * 300) };
+    if (await killAtMoment(child, moment)) kills++;
     outputs.push(child.output.join(''));
   }
   expect(kills).toBeGreaterThanOrEqual(8);
