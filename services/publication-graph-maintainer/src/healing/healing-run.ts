@@ -127,7 +127,9 @@ export async function runHealing(options: HealingRunOptions, signal?: AbortSigna
       for (const list of lists) {
         if (!list.startsWith(ENTRY_LIST_PREFIX)) continue;
         const index = Number(list.slice(ENTRY_LIST_PREFIX.length));
-        inScope.set(index, [...(inScope.get(index) ?? []), resource]);
+        let members = inScope.get(index);
+        if (!members) inScope.set(index, (members = []));
+        members.push(resource);
       }
     }
     const result = await reconciler.reconcileResources(
