@@ -18,7 +18,9 @@ if ! "$virtuoso" status >/dev/null 2>&1; then
   started_here=1
 fi
 
+monitor_pid=""
 cleanup() {
+  [[ -n "$monitor_pid" ]] && kill "$monitor_pid" 2>/dev/null
   if ((started_here)); then
     # If our output went into a pipe whose reader is gone, SIGPIPE would kill
     # the stop before it cleaned up; ignored, the writes just fail.
@@ -34,9 +36,26 @@ trap 'exit 143' TERM
 url="$("$virtuoso" start | tail -n 1)"
 echo "test-virtuoso.sh: using ${url}" >&2
 
+# A Virtuoso that stops answering makes every later test wait for its timeout; say so when it happens
+# (with the instance's own log), so a slow or stuck run shows why.
+(
+  down_since=""
+  while sleep 20; do
+    if "$virtuoso" status >/dev/null 2>&1; then
+      down_since=""
+    elif [[ -z "$down_since" ]]; then
+      down_since="$(date -u +%T)"
+      echo "test-virtuoso.sh: Virtuoso stopped answering at ${down_since}" >&2
+      "$virtuoso" diagnose || true
+    fi
+  done
+) &
+monitor_pid=$!
+
 # Extra arguments (jest flags and test path filters) go before --selectProjects, whose value list
 # would otherwise swallow the paths.
 rc=0
 TEST_SPARQL_BACKEND=virtuoso TEST_VIRTUOSO_URL="$url" \
   node --experimental-vm-modules node_modules/jest/bin/jest.js "$@" --selectProjects integration || rc=$?
+if ((rc != 0)); then "$virtuoso" diagnose || true; fi
 exit "$rc"

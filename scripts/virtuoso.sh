@@ -307,9 +307,28 @@ cmd_status() {
   return 1
 }
 
+# What a stuck or failed run needs to know about the instance: is it alive, does it answer, what did it
+# log last, how big is it and how full is the disk.
+cmd_diagnose() {
+  local pid data_dir=""
+  [[ -s "$DATA_DIR_FILE" ]] && data_dir="$(<"$DATA_DIR_FILE")"
+  if pid="$(recorded_pid)"; then
+    log "pid ${pid} alive: $(ps -o pid=,pcpu=,rss=,etime= -p "$pid" 2>/dev/null || true) (pid, %cpu, rss KiB, elapsed)"
+  else
+    log "no live virtuoso-t recorded for port ${HTTP_PORT}"
+  fi
+  if answers; then log "answers ASK {} on ${URL}"; else log "does NOT answer ASK {} on ${URL} within 5 s"; fi
+  if [[ -n "$data_dir" && -d "$data_dir" ]]; then
+    log "data dir ${data_dir}: $(du -sh "$data_dir" 2>/dev/null | cut -f1); disk: $(df -h "$data_dir" | tail -n 1)"
+    log "last lines of virtuoso.log:"
+    tail -n 40 "${data_dir}/virtuoso.log" >&2 2>/dev/null || true
+  fi
+}
+
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  diagnose) cmd_diagnose ;;
+  *) echo "usage: $0 start|stop|status|diagnose" >&2; exit 2 ;;
 esac

@@ -244,10 +244,27 @@ export async function integrationEndpoint(options: TestSparqlEndpointOptions = {
   if (process.env.TEST_SPARQL_BACKEND === 'virtuoso') {
     if (!virtuosoUrl) throw new Error('TEST_SPARQL_BACKEND=virtuoso needs TEST_VIRTUOSO_URL (bash scripts/virtuoso.sh start)');
     const maxRows = Number(process.env.TEST_VIRTUOSO_MAX_ROWS ?? 10_000);
+    await assertAnswers(virtuosoUrl);
     return { url: virtuosoUrl, backend: 'virtuoso', maxRows, close: async () => undefined };
   }
   const endpoint = await startTestSparqlEndpoint(options);
   return { url: endpoint.url, backend: 'embedded', maxRows: options.maxRows, close: endpoint.close };
+}
+
+/**
+ * Fails a test file at once when the shared Virtuoso does not answer `ASK {}` within 20 s, instead of
+ * letting each of its tests wait for its own timeout (a stuck instance would stretch the run past CI's
+ * limit with no word of why).
+ */
+async function assertAnswers(url: string): Promise<void> {
+  const body = new URLSearchParams({ query: 'ASK {}' });
+  try {
+    const response = await fetch(url, { method: 'POST', body, headers: { accept: 'application/sparql-results+json' }, signal: AbortSignal.timeout(20_000) });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  } catch (error) {
+    throw new Error(`the test Virtuoso at ${url} does not answer ASK {} (${error instanceof Error ? error.message : String(error)}); see scripts/virtuoso.sh diagnose`, { cause: error });
+  }
 }
 
 /** A port on 127.0.0.1 where nothing listens (bound, then released). */

@@ -103,7 +103,10 @@ test('killed while reading: the restarted process takes the task over and publis
   const published = await datasets();
   expect(published).toHaveLength(1);
   const download = await fetch(`${(await second.waitForLog((line) => line.msg === 'dump-file-publisher listening')).url as string}/${stream.name}/dumps/latest`);
-  expect(turtleTriples(await download.text())).toEqual(await graphTriples(client, stream.targetGraph));
+  const body = await download.text();
+  // The status and body (a JSON error) say more than a Turtle parse error would; so do the service's logs.
+  if (download.status !== 200) throw new Error(`/dumps/latest answered ${download.status}: ${body}; service log: ${JSON.stringify(second.logLines.slice(-15))}`);
+  expect(turtleTriples(body)).toEqual(await graphTriples(client, stream.targetGraph));
   // The dead process's partial file is swept once stale.
   await eventually(async () => (await folderFiles()).every((name) => !name.endsWith('.partial')));
   await kill(second);
