@@ -14,7 +14,7 @@ import { badRequest, DeltaFormatError, type Changeset, JSON_CONTENT_TYPES, parse
 import type { IgnoredSetting } from '../config/index.js';
 import { routePath } from '../config/values.js';
 import type { Intake } from '../live/intake.js';
-import { LogClosedError } from '../storage/index.js';
+import { DurableLogError, LogClosedError } from '../storage/index.js';
 
 export const DELTA_PATH = '/delta';
 
@@ -79,6 +79,9 @@ export function createDeltaRoutes(options: DeltaRouteOptions): Router {
       accepted = await intake.accept(changesets, callId);
     } catch (error) {
       if (error instanceof LogClosedError) throw serviceUnavailable('the service is stopping; the delta was not taken', { cause: error });
+      // E.g. a full disk: not taken, so not acknowledged; the sender may retry once there is room.
+      // (Logged once, with the cause, by the error handler: a 503 is a server error.)
+      if (error instanceof DurableLogError) throw serviceUnavailable('the delta could not be stored (intake log write failed); it was not taken', { cause: error });
       throw error;
     }
     const details = { route: request.path, intakeSeq: accepted.seq, changesets: accepted.changesets, quads: accepted.quads, callId };

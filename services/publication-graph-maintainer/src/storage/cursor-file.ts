@@ -116,9 +116,13 @@ export class CursorFile {
   async write(position: number): Promise<void> {
     if (this.#entries >= this.#rewriteAfterEntries) {
       await this.#handle.close();
-      await replaceFile(this.#dir, this.path, encodeCursorEntry(position), this.#sync);
-      this.#handle = await open(this.path, 'r+');
-      this.#entries = 1;
+      try {
+        await replaceFile(this.#dir, this.path, encodeCursorEntry(position), this.#sync);
+        this.#entries = 1;
+      } finally {
+        // Reopened whether or not the rewrite happened: a failed one leaves the old file in place.
+        this.#handle = await open(this.path, 'r+');
+      }
       return;
     }
     const entry = encodeCursorEntry(position);

@@ -520,10 +520,17 @@ export class DurableLog {
         await writeExactly(this.#writer!, buffer, segment.size);
         await this.#sync(this.#writer!, 'segment', segment.path);
       } catch (error) {
-        // After a failed write or fsync the file's state is unknown: refuse further appends; a restart
-        // recovers from what is on disk.
-        this.#broken = new DurableLogError(`${segment.path}: write or fsync failed, the log takes no more appends until reopened: ${(error as Error).message}`, { cause: error });
-        for (const pending of group) pending.reject(this.#broken);
+        // Only this group's bytes are in doubt (everything before segment.size was fsynced when it was
+        // acknowledged): cut them off and the log takes appends again, e.g. once a full disk has room.
+        // If even that fails the file's state is unknown: refuse appends; a restart recovers from disk.
+        const failure = new DurableLogError(`${segment.path}: write or fsync failed (${(error as Error).message}); the append was not taken`, { cause: error });
+        for (const pending of group) pending.reject(failure);
+        try {
+          await this.#writer!.truncate(segment.size);
+          await this.#sync(this.#writer!, 'segment', segment.path);
+        } catch (repairError) {
+          this.#broken = new DurableLogError(`${segment.path}: write or fsync failed and the segment could not be cut back (${(repairError as Error).message}); the log takes no more appends until reopened`, { cause: error });
+        }
         return;
       }
       for (const offset of offsets) {
@@ -766,7 +773,6 @@ class Cursor implements LogCursor {
   #durable: number;
   #waiters: { seq: number; resolve: () => void; reject: (error: Error) => void }[] = [];
   #flushing: Promise<void> | undefined;
-  #broken: Error | undefined;
 
   constructor(name: string, file: CursorFile, position: number, check: (cursor: Cursor, seq: number) => void) {
     this.name = name;
@@ -787,7 +793,6 @@ class Cursor implements LogCursor {
   ack(seq: number): Promise<void> {
     try {
       this.#check(this, seq);
-      if (this.#broken) throw this.#broken;
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -815,9 +820,11 @@ class Cursor implements LogCursor {
         for (const waiter of done) waiter.resolve();
       }
     } catch (error) {
-      this.#broken = new DurableLogError(`${this.file.path}: writing the cursor failed; acks are refused until the log is reopened: ${(error as Error).message}`, { cause: error });
+      // A torn entry is harmless (the largest valid entry wins) and the next ack writes the same slot
+      // again, so a failed write only fails the acks waiting for it (e.g. while the disk is full).
+      const failure = new DurableLogError(`${this.file.path}: writing the cursor failed: ${(error as Error).message}`, { cause: error });
       this.#requested = this.#durable;
-      for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#broken);
+      for (const waiter of this.#waiters.splice(0)) waiter.reject(failure);
     } finally {
       this.#flushing = undefined;
     }
