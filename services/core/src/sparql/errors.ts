@@ -188,6 +188,17 @@ export function isSparqlError(error: unknown): error is SparqlError {
   return error instanceof SparqlError;
 }
 
+/**
+ * Whether an error, or one of its causes, is a transient store failure (connection refused, 503,
+ * timeout, deadlock …) that a later attempt of the same work may not meet. An aborted call is not.
+ */
+export function isTransientFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth++) {
+    if (current instanceof SparqlError) return current.kind === 'transient' && current.code !== 'ABORTED';
+  }
+  return false;
+}
+
 /** A result that the store (may have) cut at its row limit, or that disagrees with a count. */
 export class TruncatedResultError extends Error {
   constructor(

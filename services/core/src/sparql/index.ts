@@ -8,6 +8,7 @@ export {
   connectionErrorCode,
   errorBodyExcerpt,
   isSparqlError,
+  isTransientFailure,
   queryExcerpt,
   redactEndpoint,
   SparqlError,

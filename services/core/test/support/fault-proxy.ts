@@ -17,6 +17,8 @@ export interface FaultProxy {
   target: string;
   mode: FaultMode;
   delayMs: number;
+  /** Awaited with each request's body before the fault applies (e.g. to change the mode mid-work). */
+  onRequest: ((body: string) => void | Promise<void>) | undefined;
   /** Requests that got a fault instead of an answer. */
   readonly faulted: number;
   readonly forwarded: number;
@@ -26,12 +28,13 @@ export interface FaultProxy {
 const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
 export async function startFaultProxy(target = ''): Promise<FaultProxy> {
-  const state = { target, mode: 'up' as FaultMode, delayMs: 0, faulted: 0, forwarded: 0 };
+  const state = { target, mode: 'up' as FaultMode, delayMs: 0, faulted: 0, forwarded: 0, onRequest: undefined as ((body: string) => void | Promise<void>) | undefined };
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       void (async () => {
+        await state.onRequest?.(Buffer.concat(chunks).toString('utf8'));
         if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
         if (state.mode === 'refuse') {
           state.faulted++;
@@ -80,6 +83,12 @@ export async function startFaultProxy(target = ''): Promise<FaultProxy> {
     },
     set delayMs(value: number) {
       state.delayMs = value;
+    },
+    get onRequest() {
+      return state.onRequest;
+    },
+    set onRequest(value: ((body: string) => void | Promise<void>) | undefined) {
+      state.onRequest = value;
     },
     get faulted() {
       return state.faulted;

@@ -49,6 +49,8 @@ const envSchema = serviceEnvSchema.extend({
   CLEANUP_GRACE_PERIOD_MS: integerish({ min: 0 }).default(60 * 60_000),
   SUPERSEDED_DUMP_RETENTION_DAYS: numberish.refine((value) => value >= 0, 'must be 0 (keep for ever) or a positive number of days').default(30),
   DUMP_GZIP: booleanish.default(false),
+  DUMP_ATTEMPTS: integerish({ min: 1, max: 20 }).default(4),
+  DUMP_RETRY_DELAY_MS: integerish({ min: 100 }).default(10_000),
   PING_DB_INTERVAL: integerish({ min: 1 }).default(2),
 });
 
@@ -68,6 +70,9 @@ export interface PublisherConfig {
   maxRows: number;
   scanIntervalMs: number;
   staleTaskAfterMs: number;
+  /** Attempts of a dump that meets transient store failures, and the first delay between them (doubling). */
+  dumpAttempts: number;
+  dumpRetryDelayMs: number;
   cleanupGracePeriodMs: number;
   /** Without cleanupOldDumps, superseded dumps are removed this long after their successor (0 = never). */
   supersededRetentionMs: number;
@@ -123,6 +128,8 @@ export function loadPublisherConfig(rawEnv: NodeJS.ProcessEnv = process.env, war
     maxRows: env.SPARQL_MAX_ROWS,
     scanIntervalMs: env.TASK_SCAN_INTERVAL_MS,
     staleTaskAfterMs: env.STALE_TASK_AFTER_MS,
+    dumpAttempts: env.DUMP_ATTEMPTS,
+    dumpRetryDelayMs: env.DUMP_RETRY_DELAY_MS,
     cleanupGracePeriodMs: env.CLEANUP_GRACE_PERIOD_MS,
     supersededRetentionMs: Math.round(env.SUPERSEDED_DUMP_RETENTION_DAYS * 86_400_000),
     pingIntervalSeconds: env.PING_DB_INTERVAL,

@@ -6,10 +6,15 @@
  * older than the stale time (the process running it died: a running dump refreshes it) is taken over,
  * guarded, and dumped again from the start: a dump is a fresh snapshot, there is nothing to resume.
  *
+ * A dump that meets a transient store failure (the store restarting, a refused connection, a timeout)
+ * is dumped again after a delay, up to `dumpAttempts` times, the task kept busy and its heartbeat going
+ * meanwhile; any other failure, or the last attempt's, fails the task.
+ *
  * Task outcome: busy → success, or busy → failed with a `task:error`. The job's status belongs to the
  * job lifecycle (jobs-initiator or job-controller).
  */
-import type { Logger } from '@delta-producer/core';
+import { setTimeout as delay } from 'node:timers/promises';
+import { isTransientFailure, type Logger } from '@delta-producer/core';
 import type { DumpStream } from '../config/stream-config.js';
 import type { DumpPublisher } from '../publisher.js';
 import type { DumpTask, TaskRepository } from './task-repository.js';
@@ -17,6 +22,8 @@ import type { DumpTask, TaskRepository } from './task-repository.js';
 export interface TaskRunnerSettings {
   scanIntervalMs: number;
   staleTaskAfterMs: number;
+  dumpAttempts: number;
+  dumpRetryDelayMs: number;
 }
 
 type Pickup = 'claim' | 'take-over';
@@ -157,17 +164,32 @@ export class TaskRunner {
     this.running.add(task.uri);
     log.info({ pickup }, pickup === 'claim' ? 'dump started' : 'dump restarted: the process that ran it stopped');
     let lastBeat = Date.now();
-    try {
-      const dump = await publisher.run(stream, {
+    const heartbeat = async () => {
+      if (Date.now() - lastBeat < settings.staleTaskAfterMs / 4) return;
+      lastBeat = Date.now();
+      await tasks.heartbeat(task, this.now());
+    };
+    const dumpOnce = () =>
+      publisher.run(stream, {
         task: { uri: task.uri, graph: task.graph },
         signal: this.abort.signal,
         onProgress: async (progress) => {
           log.debug(progress, 'dump progress');
-          if (Date.now() - lastBeat < settings.staleTaskAfterMs / 4) return;
-          lastBeat = Date.now();
-          await tasks.heartbeat(task, this.now());
+          await heartbeat();
         },
       });
+    try {
+      let dump: Awaited<ReturnType<typeof dumpOnce>> | undefined;
+      for (let attempt = 1; !dump; attempt++) {
+        try {
+          dump = await dumpOnce();
+        } catch (error) {
+          if (this.abort.signal.aborted || attempt >= settings.dumpAttempts || !isTransientFailure(error)) throw error;
+          const waitMs = Math.min(settings.dumpRetryDelayMs * 2 ** (attempt - 1), settings.staleTaskAfterMs / 4);
+          log.warn({ err: error, attempt, retryInMs: waitMs }, 'dump met a transient store failure; dumping again after a pause');
+          await this.pause(waitMs, heartbeat);
+        }
+      }
       await tasks.finish(task, 'success');
       log.info({ dataset: dump.dataset, issued: dump.issued, triples: dump.triples, subjects: dump.subjects, bytes: dump.bytes, files: dump.files.map((file) => file.fileName) }, 'dump published');
       await this.cleanUp(stream);
@@ -189,5 +211,15 @@ export class TaskRunner {
     } finally {
       this.running.delete(task.uri);
     }
+  }
+
+  /** Waits (aborted by stop), keeping the task's heartbeat going; a failed heartbeat is left to the next one. */
+  private async pause(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until && !this.abort.signal.aborted) {
+      await delay(Math.min(1_000, until - Date.now()), undefined, { signal: this.abort.signal }).catch(() => undefined);
+      await heartbeat().catch(() => undefined);
+    }
+    if (this.abort.signal.aborted) throw this.abort.signal.reason;
   }
 }

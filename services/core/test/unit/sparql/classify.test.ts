@@ -1,4 +1,4 @@
-import { classifySparqlFailure, connectionErrorCode, errorBodyExcerpt, queryExcerpt, redactEndpoint, SparqlError, virtuosoErrorCode } from '../../../src/sparql/index.js';
+import { classifySparqlFailure, connectionErrorCode, errorBodyExcerpt, isTransientFailure, queryExcerpt, redactEndpoint, SparqlError, virtuosoErrorCode } from '../../../src/sparql/index.js';
 
 // Exact first lines observed from Virtuoso 7.2.5 (`Virtuoso/07.20.3229`) over HTTP, from
 // docs/virtuoso-quirks.md (and a few probes of our own); every body continues with an empty line,
@@ -140,5 +140,23 @@ describe('error helpers', () => {
     expect(error.query!.length).toBeLessThanOrEqual(301);
     expect(error.message).toContain('HTTP 400, SP031');
     expect(error.message).not.toContain('xxxx');
+  });
+});
+
+describe('isTransientFailure', () => {
+  const sparqlError = (kind: 'transient' | 'permanent' | 'size', code?: string) => new SparqlError({ kind, reason: 'test', endpoint: 'http://store/sparql', ...(code ? { code } : {}) });
+
+  test('a transient SparqlError, directly or as the cause of a wrapping error', () => {
+    expect(isTransientFailure(sparqlError('transient'))).toBe(true);
+    expect(isTransientFailure(new Error('dump failed', { cause: new Error('read failed', { cause: sparqlError('transient') }) }))).toBe(true);
+  });
+
+  test('not: permanent or size failures, aborted calls, errors without a SparqlError cause, non-errors', () => {
+    expect(isTransientFailure(sparqlError('permanent'))).toBe(false);
+    expect(isTransientFailure(sparqlError('size'))).toBe(false);
+    expect(isTransientFailure(sparqlError('transient', 'ABORTED'))).toBe(false);
+    expect(isTransientFailure(new Error('ENOSPC: no space left on device'))).toBe(false);
+    expect(isTransientFailure('503')).toBe(false);
+    expect(isTransientFailure(undefined)).toBe(false);
   });
 });
