@@ -5,7 +5,7 @@
 #
 # The build runs the commands CI runs on every clean clone (.ci/run: `npm ci --no-audit --no-fund`,
 # then `npm run typecheck`, whose first step is `npm run build` = `tsc -b`), so a green CI means these
-# steps work; services/core/test/integration/packaging/packaging.test.ts keeps the two in step.
+# steps work; services/dev-gateway/test/integration/packaging/packaging.test.ts keeps the two in step.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 

@@ -2,11 +2,12 @@
 // (semtech/mu-delta-notifier), so /config/rules.js. In an existing app, add these three entries to
 // its config/delta/rules.js (they only need the callback hosts to be the compose service names).
 //
-// The same routing as config/local/delta/rules.js, plus `ignoreFromSelf` (here every service has an
-// address of its own, so a service's own writes are dropped by origin). The scope opt-outs are read
-// by the cecemel delta-notifier fork; upstream mu-delta-notifier ignores them and relies on
-// ignoreFromSelf. services/core/test/integration/packaging/packaging.test.ts runs these rules through
-// the dev-gateway's notifier to check that each service gets the deltas it needs.
+// config/local/delta/rules.js derives the local stack's rules from these (callback hosts → local
+// ports, no `ignoreFromSelf`). Here every service has an address of its own, so `ignoreFromSelf`
+// drops a service's own writes by origin. The scope opt-outs are read by the cecemel delta-notifier
+// fork; upstream mu-delta-notifier ignores them and relies on ignoreFromSelf.
+// services/dev-gateway/test/integration/packaging/packaging.test.ts runs these rules through the
+// dev-gateway's notifier to check that each service gets the deltas it needs.
 
 const ADMS_STATUS = 'http://www.w3.org/ns/adms#status';
 const JOB_STATUS_SCHEDULED = 'http://redpencil.data.gift/id/concept/JobStatus/scheduled';
