@@ -24,8 +24,7 @@ COPY services ./services
 RUN npm run build
 # Production dependencies only; sources, tests and build metadata stay behind.
 RUN npm prune --omit=dev --no-audit --no-fund \
- && rm -rf services/*/src services/*/test services/*/bench services/*/tsconfig*.json services/*/dist/.tsbuildinfo \
- && npm cache clean --force
+ && rm -rf services/*/src services/*/test services/*/bench services/*/tsconfig*.json services/*/dist/.tsbuildinfo
 
 FROM ${NODE_IMAGE}
 # curl: operators trigger jobs with `docker compose exec <service> curl …` (the lblod initiator image
