@@ -10,17 +10,13 @@
  *   dispatcher, the authorization config and each other;
  * - config/delta/rules.js, run through the dev-gateway's delta-notifier emulation, routes to each
  *   service the deltas it needs and keeps each service's own writes away from it;
- * - `docker-compose config` accepts both compose files (and merges them as this test does). The
- *   binary is required when REQUIRE_DOCKER_COMPOSE=1 (set by .ci/run, which installs it); without it
- *   and without that variable this one test is reported as skipped.
+ * `docker-compose config` itself is run by packaging.compose.test.ts (only where docker-compose is
+ * installed: TEST_COMPOSE=1, as .ci/run sets).
  */
-import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { parse } from 'yaml';
 import { ConfigWarnings, PREDICATES, STATUS, TASK_OPERATIONS, type DeltaQuad, type RawChangeset } from '@delta-producer/core';
 import { loadInitiatorConfig, type InitiatorConfig } from '../../../../jobs-initiator/src/config/initiator-config.js';
 import { loadMaintainerConfig, type MaintainerConfig } from '../../../../publication-graph-maintainer/src/config/index.js';
@@ -44,7 +40,6 @@ import {
   type ComposeService,
 } from './compose.js';
 
-const run = promisify(execFile);
 
 const SUITE_SERVICES = {
   'delta-producer-background-jobs-initiator': 'jobs-initiator',
@@ -479,43 +474,4 @@ describe('config/delta/rules.js through the dev-gateway\'s delta-notifier', () =
     expect(initiatorGot).not.toContain('org/1 Gemeente X');
     expect(initiatorGot).not.toContain(`file/1 ${stream!.deltaFiles.publisherUri}`);
   });
-});
-
-/** docker-compose v1 (Debian's package, what .ci/run installs), else the compose plugin of docker. */
-function composeCommand(): string[] | undefined {
-  for (const command of [['docker-compose'], ['docker', 'compose']]) {
-    try {
-      execFileSync(command[0]!, [...command.slice(1), 'version'], { stdio: 'ignore', timeout: 30_000 });
-      return command;
-    } catch {
-      // not installed
-    }
-  }
-  return undefined;
-}
-
-const compose = composeCommand();
-const requireCompose = process.env.REQUIRE_DOCKER_COMPOSE === '1';
-
-describe('docker-compose config', () => {
-  it('is required when REQUIRE_DOCKER_COMPOSE=1', () => {
-    if (requireCompose) expect(compose).toBeDefined();
-  });
-
-  (compose || requireCompose ? it : it.skip).each([[['docker-compose.yml']], [['docker-compose.yml', 'docker-compose.override.yml']]])(
-    'accepts %j and merges it as this test does',
-    async (files) => {
-      const [command, ...prefix] = compose!;
-      const args = [...prefix, ...files.flatMap((file) => ['-f', file]), 'config'];
-      const { stdout } = await run(command!, args, { cwd: ROOT, timeout: 60_000 });
-      const normalized = parse(stdout) as { services: Record<string, { environment?: Record<string, string>; volumes?: unknown[] }> };
-      const model = loadCompose(...files);
-      expect(Object.keys(normalized.services).sort()).toEqual([...model.services.keys()].sort());
-      for (const [name, composeService] of model.services) {
-        const environment = Object.fromEntries(Object.entries(normalized.services[name]!.environment ?? {}).map(([key, value]) => [key, String(value ?? '')]));
-        expect([name, environment]).toEqual([name, composeService.environment]);
-        expect([name, (normalized.services[name]!.volumes ?? []).length]).toEqual([name, composeService.mounts.length]);
-      }
-    },
-  );
 });
